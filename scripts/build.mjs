@@ -1,0 +1,47 @@
+// Builds the workspace packages with esbuild: fast, and keeps heavy dependencies
+// (ts-morph, archiver, undici, zod) out of the `vkmp build` start-up path through
+// code splitting and lazy imports. Type-checking is `npm run typecheck` (tsc 7).
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
+
+// Workspace packages are inlined into the CLI bundle; npm dependencies stay external.
+const externalizeNpm = {
+  name: 'externalize-npm',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('@vkmp/') || args.path.startsWith('node:')) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+async function lib(pkg, entries = ['index']) {
+  const out = join(root, 'packages', pkg, 'dist');
+  rmSync(out, { recursive: true, force: true });
+  await build({
+    ...common,
+    entryPoints: Object.fromEntries(entries.map((e) => [e, join(root, 'packages', pkg, 'src', `${e}.ts`)])),
+    outdir: out,
+    packages: 'external',
+  });
+}
+
+await Promise.all([lib('sdk'), lib('core'), lib('infra-api')]);
+
+const cliOut = join(root, 'packages', 'cli', 'dist');
+rmSync(cliOut, { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { vkmp: join(root, 'packages', 'cli', 'src', 'main.ts') },
+  outdir: cliOut,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  plugins: [externalizeNpm],
+  // `createRequire` lets bundled CommonJS-only helpers work inside the ESM bundle.
+  banner: { js: "import { createRequire as __vkmpCreateRequire } from 'node:module'; const require = __vkmpCreateRequire(import.meta.url);" },
+});
