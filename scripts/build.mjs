@@ -2,7 +2,7 @@
 // (ts-morph, archiver, undici, zod) out of the `vkmp build` start-up path through
 // code splitting and lazy imports. Type-checking is `npm run typecheck` (tsc 7).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,7 +14,8 @@ const externalizeNpm = {
   name: 'externalize-npm',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith('@vkmp/') || args.path.startsWith('node:')) return undefined;
+      // @vkmp/sdk stays external: vendor bundles import the same file (DSL brands use Symbol.for anyway).
+      if ((args.path.startsWith('@vkmp/') && args.path !== '@vkmp/sdk') || args.path.startsWith('node:')) return undefined;
       return { path: args.path, external: true };
     });
   },
@@ -23,6 +24,7 @@ const externalizeNpm = {
 async function lib(pkg, entries = ['index']) {
   const out = join(root, 'packages', pkg, 'dist');
   rmSync(out, { recursive: true, force: true });
+  if (!existsSync(join(root, 'packages', pkg, 'src', 'index.ts'))) return;
   await build({
     ...common,
     entryPoints: Object.fromEntries(entries.map((e) => [e, join(root, 'packages', pkg, 'src', `${e}.ts`)])),

@@ -1,0 +1,23 @@
+/** The rule registry: every rule vkmp enforces, with its ID. */
+import { billingRules } from './billing.js';
+import { toolRules } from './dsl.js';
+import type { Rule } from './engine.js';
+import { revisionRules } from './revisions.js';
+import { saasRules } from './saas.js';
+
+const registry: Rule[] = [...saasRules, ...billingRules, ...revisionRules, ...toolRules];
+
+/** Adds rules (the image-based module registers its own). */
+export function registerRules(rules: readonly Rule[]): void {
+  registry.push(...rules);
+}
+
+/** Every registered rule, in registration order. */
+export function allRules(): readonly Rule[] {
+  return registry;
+}
+
+/** Distinct rule IDs, sorted. */
+export function ruleIds(): string[] {
+  return [...new Set(registry.map((r) => r.id))].sort();
+}
