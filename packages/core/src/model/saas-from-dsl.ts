@@ -41,7 +41,8 @@ function textOf(ctx: DslContext, value: unknown, what: string, site: RawSite | u
   if (typeof value === 'string') return { text: value };
   const file = ctx.readFile(value, what, site);
   if (!file) return { text: '' };
-  return { text: new TextDecoder().decode(file.bytes), path: file.path };
+  // Editors end files with a newline; the JSON string should not (one is stripped).
+  return { text: new TextDecoder().decode(file.bytes).replace(/\r?\n$/, ''), path: file.path };
 }
 
 /** Builds the plan's wizard, option list and IR. */
