@@ -39,6 +39,13 @@ program
   .option('--json', 'print a JSON document instead of text')
   .action((flags) => run(async () => (await import('./commands/build.js')).buildCommand(flags)));
 
+program
+  .command('validate')
+  .description('check hand-written artifacts: catalog_<NAME>.json, a broker directory, a package directory or zip')
+  .argument('<paths...>', 'files or directories to validate')
+  .option('--json', 'print a JSON document instead of text')
+  .action((paths: string[], flags) => run(async () => (await import('./commands/validate.js')).validateCommand(paths, flags)));
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`vkmp: ${(error as Error).message}\n`);
   process.exitCode = 1;

@@ -4,7 +4,10 @@
  */
 export type { Diagnostic, DiagnosticJson, Severity, Span } from './diagnostics.js';
 export { toDiagnosticJson, hasErrors, sortDiagnostics } from './diagnostics.js';
-export { compileProject, buildProject, validateModel } from './pipeline.js';
+export { compileProject, buildProject, validateModel, validateArtifacts } from './pipeline.js';
+export { readArtifacts, registerArtifactReader, readSaasCatalogFile } from './read/artifacts.js';
+export type { ArtifactReader } from './read/artifacts.js';
+export { readSaasCatalog, parseDotenv } from './read/saas.js';
 export type { CompileOptions, CompileResult, BuildResult } from './pipeline.js';
 export { findConfig, loadProject, LoadError, CONFIG_FILE_NAMES } from './load/load.js';
 export type { LoadedProject, LoadedConfig } from './load/load.js';

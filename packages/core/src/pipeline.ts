@@ -6,6 +6,7 @@ import type { Diagnostic } from './diagnostics.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { emitProject } from './emit/project.js';
 import type { OutputTree } from './emit/tree.js';
+import { readArtifacts } from './read/artifacts.js';
 import { findConfig, LoadError, loadProject, type LoadedProject } from './load/load.js';
 import { modelFromProject } from './model/from-dsl.js';
 import type { ProjectModel } from './model/types.js';
@@ -56,4 +57,11 @@ export async function buildProject(options: CompileOptions = {}): Promise<BuildR
   const emitted = await emitProject(compiled.model);
   const diagnostics = sortDiagnostics([...compiled.diagnostics, ...emitted.diagnostics]);
   return { ...compiled, diagnostics, ok: !hasErrors(diagnostics), tree: emitted.tree };
+}
+
+/** validate: read hand-written artifacts and run every rule on them. */
+export async function validateArtifacts(paths: string[]): Promise<{ model: ProjectModel; diagnostics: Diagnostic[]; ok: boolean }> {
+  const { model, diagnostics } = await readArtifacts(paths);
+  const all = sortDiagnostics([...diagnostics, ...validateModel(model)]);
+  return { model, diagnostics: all, ok: !hasErrors(all) };
 }

@@ -46,8 +46,8 @@ export const billingRules: Rule[] = [
     if (isPlainObject(p.billing) && bad(p.billing.cost)) ctx.report({ node: p.billing, field: 'cost', message: `Plan "${p.name}": cost ${JSON.stringify(p.billing.cost)} is not a finite number ≥ 0.` });
     for (const o of Array.isArray(p.options) ? p.options : []) if (isPlainObject(o.option.billing) && bad(o.option.billing.cost)) ctx.report({ node: o, message: `Plan "${p.name}": option "${o.name}" has cost ${JSON.stringify(o.option.billing.cost)}; costs are finite numbers ≥ 0.` });
   } }),
-  rule<ListedRule>({ id: 'BILL-006', severity: 'error', scope: 'dsl', kinds: both, section: F, source: 'CFG/iboption/#iboption_billing', title: 'Only integer/number (prepaid or postpaid) and boolean (prepaid) options are paid. Enforced as SAAS-047 and IB-040, and by the DSL types.' }),
-  rule<ListedRule>({ id: 'BILL-007', severity: 'error', scope: 'dsl', kinds: both, section: F, source: 'CFG/iboption/#iboption_billing', title: 'Boolean options are never postpaid. Enforced as SAAS-056 and IB-042, and by the DSL types.' }),
+  rule<ListedRule>({ enforcedBy: ['SAAS-047', 'IB-040'], id: 'BILL-006', severity: 'error', scope: 'dsl', kinds: both, section: F, source: 'CFG/iboption/#iboption_billing', title: 'Only integer/number (prepaid or postpaid) and boolean (prepaid) options are paid. Enforced as SAAS-047 and IB-040, and by the DSL types.' }),
+  rule<ListedRule>({ enforcedBy: ['SAAS-056', 'IB-042'], id: 'BILL-007', severity: 'error', scope: 'dsl', kinds: both, section: F, source: 'CFG/iboption/#iboption_billing', title: 'Boolean options are never postpaid. Enforced as SAAS-056 and IB-042, and by the DSL types.' }),
   plan({ id: 'BILL-008', severity: 'error', source: 'SR/billing-section/', title: 'billing_cycle_flat appears only on prepaid plans.', check(p, _s, ctx) {
     if (isPlainObject(p.billing) && p.billing.billing_cycle_flat !== undefined && !billingProfile(p).isPrepaidPlan) ctx.report({ node: p.billing, field: 'billing_cycle_flat', message: `Plan "${p.name}" is not prepaid but sets billing_cycle_flat.`, hint: 'Remove the period; it applies only to prepaid plans.' });
   } }),
@@ -65,8 +65,8 @@ export const billingRules: Rule[] = [
       if (period && period.months === 0 && period.days === 0) ctx.report({ node: p.billing, field: f, message: `Plan "${p.name}": ${f} is a zero-length period.` });
     }
   } }),
-  rule<ListedRule>({ id: 'BILL-014', severity: 'error', scope: 'dsl', kinds: both, section: F, source: 'CFG/ibopt_fill_in/#option_int_step_prepayed', title: 'A prepaid step value is base + k·unit.size, k ≥ 0. Enforced as IB-035/IB-036 (SAAS-048/SAAS-057) and by the price function.' }),
-  rule<ListedRule>({ id: 'BILL-015', severity: 'error', scope: 'dsl', kinds: both, section: F, source: 'CFG/iboption/#iboption_billing', title: 'A postpaid option has unit.size = 1. Enforced as SAAS-050 and IB-042.' }),
+  rule<ListedRule>({ enforcedBy: ['SAAS-057', 'IB-035', 'IB-036'], id: 'BILL-014', severity: 'error', scope: 'dsl', kinds: both, section: F, source: 'CFG/ibopt_fill_in/#option_int_step_prepayed', title: 'A prepaid step value is base + k·unit.size, k ≥ 0. Enforced as IB-035/IB-036 (SAAS-048/SAAS-057) and by the price function.' }),
+  rule<ListedRule>({ enforcedBy: ['SAAS-050', 'IB-042'], id: 'BILL-015', severity: 'error', scope: 'dsl', kinds: both, section: F, source: 'CFG/iboption/#iboption_billing', title: 'A postpaid option has unit.size = 1. Enforced as SAAS-050 and IB-042.' }),
   rule<ServiceRule>({ id: 'BILL-019', severity: 'warning', scope: 'service', kinds: both, section: F, source: 'MA/concepts/about/#xaas_billing', title: 'A prepaid service without a free plan is deactivated on non-payment.', check(s, ctx) {
     const plans = Array.isArray(s.plans) ? s.plans : [];
     if (!plans.length || plans.some((p) => p.free === true)) return;

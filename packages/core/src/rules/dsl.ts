@@ -14,4 +14,6 @@ export const toolRules: Rule[] = [
   tool('LOAD-003', 'A project file threw while being evaluated.', 'reader'),
   tool('LOAD-004', 'The config or a service file does not export what vkmp expects.', 'reader'),
   tool('LOAD-005', 'A service path or glob in the config matches no file.', 'reader'),
+  { ...tool('READ-001', 'A hand-written artifact has a key the docs do not describe; it is kept and reported (H-19).', 'reader'), severity: 'warning' },
+  tool('READ-002', 'A path given to validate is missing or is not an artifact vkmp reads.', 'reader'),
 ];

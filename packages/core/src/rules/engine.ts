@@ -57,6 +57,8 @@ export interface ProjectRule extends RuleMeta {
 /** Rules enforced elsewhere (readers, the DSL, diff history): listed for docs and coverage. */
 export interface ListedRule extends RuleMeta {
   readonly scope: 'reader' | 'dsl' | 'history';
+  /** When another rule reports this requirement (two SPEC rules saying the same thing), its IDs. */
+  readonly enforcedBy?: readonly string[];
 }
 
 export type Rule = CatalogRule | ServiceRule | PlanRule | ProjectRule | ListedRule;
