@@ -25,3 +25,5 @@ export type { VkmpConfig, VkmpConfigInput, ServiceEntry } from './config.js';
 export { OPTION, OPTION_REF, OPTION_USE, SERVICE, PLAN, PAGE, GROUP, CONFIG, FILE_REF } from './brand.js';
 export type { DslIssue } from './brand.js';
 export type { Site } from './site.js';
+export { ib, entity } from './ib.js';
+export type { IbService, IbServiceInput, IbPlan, IbPlanInput, EntityDef, EntityCommon, EntityValue, DiskInput, DeploymentInput, DeploymentSettings } from './ib.js';

@@ -85,6 +85,19 @@ export class DslContext {
     }
   }
 
+  /** DSL-004: escape-hatch fields pass through verbatim; each is named in a warning. */
+  rawWarning(keys: readonly string[], what: string, site: RawSite | undefined): void {
+    if (!keys.length) return;
+    this.diagnostics.push({
+      code: 'DSL-004',
+      severity: 'warning',
+      message: `${what} passes ${keys.map((k) => `"${k}"`).join(', ')} through the raw escape hatch; vkmp does not check ${keys.length === 1 ? 'it' : 'them'}.`,
+      hint: 'Keep raw fields for values Marketplace accepts but the docs do not describe.',
+      span: this.locate(this.span(site), 'raw'),
+      docs: 'README.md#escape-hatch',
+    });
+  }
+
   /** Moves a call-site span to the line of `field:` inside the call, when found. */
   locate(span: Span | undefined, field: string | undefined): Span | undefined {
     if (!span || !field) return span;

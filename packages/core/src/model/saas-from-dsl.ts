@@ -98,6 +98,7 @@ function planModel(ctx: DslContext, resolver: OptionResolver, plan: DslNode<Reco
   const hidden = input.hiddenOptions;
   for (const h of Array.isArray(hidden) ? hidden : []) use(h, 'hiddenOptions', plan.site);
 
+  if (input.raw && typeof input.raw === 'object') ctx.rawWarning(Object.keys(input.raw), `Plan "${String(input.name)}"`, plan.site);
   const billingIn = (input.billing ?? {}) as Record<string, unknown>;
   const hasPostpaid = options.some((o) => o.option.actions.includes('resource_usages'));
   const hasPrepaid = options.some((o) => !o.option.actions.includes('resource_usages') && (o.option.billing?.cost ?? 0) > 0);
@@ -140,8 +141,10 @@ export function saasServiceFromDsl(ctx: DslContext, service: DslNode<Record<stri
   const set = (input.options ?? {}) as Record<string, unknown>;
   if (typeof set !== 'object' || set === null) ctx.error('DSL-002', 'options must be the object returned by options({...}).', '', service.site);
   const resolver = new OptionResolver(ctx, typeof set === 'object' && set ? set : {}, service.site);
+  if (input.raw && typeof input.raw === 'object') ctx.rawWarning(Object.keys(input.raw), 'The service', service.site);
   const definitions = resolver.all().map(({ name, def }) => {
     ctx.issues(def.issues);
+    ctx.rawWarning(def.rawKeys, `Option "${name}"`, def.site);
     return optionModel(name, def, ctx.span(def.site));
   });
   const preview: DisplayParam[] = [];

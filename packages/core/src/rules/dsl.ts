@@ -8,7 +8,7 @@ export const toolRules: Rule[] = [
   tool('DSL-001', 'A DSL value has an unknown key (the runtime twin of a TypeScript excess-property error).'),
   tool('DSL-002', 'A DSL reference is not what the DSL expects: an option not in the service, a value not built by the SDK.'),
   tool('DSL-003', 'A file() reference cannot be read.'),
-  tool('DSL-004', 'Escape-hatch (raw) fields are passed through verbatim; each is reported as a warning.'),
+  { ...tool('DSL-004', 'Escape-hatch (raw) fields are passed through verbatim; each is reported as a warning.'), severity: 'warning' },
   tool('LOAD-001', 'No vkmp.config.ts was found.', 'reader'),
   tool('LOAD-002', 'A project file does not compile (syntax or import error).', 'reader'),
   tool('LOAD-003', 'A project file threw while being evaluated.', 'reader'),
