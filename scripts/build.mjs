@@ -35,6 +35,16 @@ async function lib(pkg, entries = ['index']) {
 
 await Promise.all([lib('sdk'), lib('core'), lib('infra-api')]);
 
+// The SDK ships declaration files, so vendors type-check against .d.ts with their own
+// compiler settings instead of compiling our sources (TypeScript 7's tsc emits them).
+{
+  const { spawnSync } = await import('node:child_process');
+  const { createRequire } = await import('node:module');
+  const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'packages', 'sdk', 'tsconfig.json')], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
 const cliOut = join(root, 'packages', 'cli', 'dist');
 rmSync(cliOut, { recursive: true, force: true });
 await build({

@@ -3,12 +3,16 @@
  * stripped, not checked: `vkmp check` type-checks separately), evaluate it, and keep
  * the source map so DSL call sites map back to the vendor's lines.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { createRequire, SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Diagnostic, Span } from '../diagnostics.js';
+
+/** Bump when the bundle format or the loader changes, to invalidate old caches. */
+const VKMP_CACHE_VERSION = '1';
 
 export const CONFIG_FILE_NAMES = ['vkmp.config.ts', 'vkmp.config.mts', 'vkmp.config.js', 'vkmp.config.mjs'];
 
@@ -94,9 +98,55 @@ interface Bundle {
 
 type CallSiteLike = { getFileName(): string | null | undefined; getLineNumber(): number | null; getColumnNumber(): number | null };
 
-async function bundleAndImport(entryCode: string, rootDir: string, label: string): Promise<Bundle> {
+interface CachedBundle {
+  js: string;
+  map: string;
+  inputs: string[];
+}
+
+/** Where compiled bundles are cached: node_modules/.cache/vkmp of the project, else the OS temp dir. */
+function cacheDir(rootDir: string): string {
+  const nm = join(rootDir, 'node_modules');
+  if (existsSync(nm)) return join(nm, '.cache', 'vkmp');
+  return join(tmpdir(), `vkmp-cache-${createHash('sha1').update(rootDir).digest('hex').slice(0, 12)}`);
+}
+
+/**
+ * The bundle cache (like jiti's): esbuild's start-up (~55 ms for its service process)
+ * is most of a small build. A cached bundle is reused while every input file keeps
+ * its size and mtime; any change, a new vkmp version or another SDK copy rebuilds.
+ */
+function readCache(file: string): CachedBundle | undefined {
+  try {
+    const raw = readFileSync(file, 'utf8');
+    const cached = JSON.parse(raw) as CachedBundle & { stats: [string, number, number][] };
+    for (const [path, size, mtime] of cached.stats) {
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (!st || st.size !== size || st.mtimeMs !== mtime) return undefined;
+    }
+    return cached;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string, bundle: CachedBundle): void {
+  try {
+    const stats = bundle.inputs.map((p) => {
+      const st = statSync(p);
+      return [p, st.size, st.mtimeMs] as [string, number, number];
+    });
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ ...bundle, stats }));
+    renameSync(tmp, file);
+  } catch {
+    // The cache is an optimisation; a read-only project still builds.
+  }
+}
+
+async function compileBundle(entryCode: string, rootDir: string, label: string, sdkPath: string): Promise<CachedBundle> {
   const { build } = await import('esbuild');
-  const sdkPath = resolveSdk(rootDir);
   let result;
   try {
     result = await build({
@@ -137,19 +187,30 @@ async function bundleAndImport(entryCode: string, rootDir: string, label: string
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
   const mapFile = result.outputFiles.find((f) => f.path.endsWith('.js.map'));
   if (!js || !mapFile) throw loadError('LOAD-002', 'esbuild produced no output.', 'Report this as a vkmp bug.');
-  const mapJson = JSON.parse(mapFile.text) as { sources: string[] };
-  const map = new SourceMap(mapJson as never);
+  // Every input file, node_modules included, so an edited dependency also invalidates the cache.
+  const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith('<vkmp:')).map((p) => resolve(rootDir, p));
+  return { js: js.text, map: mapFile.text, inputs };
+}
+
+async function bundleAndImport(entryCode: string, rootDir: string, label: string): Promise<Bundle> {
+  const sdkPath = resolveSdk(rootDir);
+  const key = createHash('sha1').update(`${VKMP_CACHE_VERSION}\0${label}\0${entryCode}\0${sdkPath}\0${rootDir}`).digest('hex').slice(0, 16);
+  const cacheFile = join(cacheDir(rootDir), `${label}-${key}.json`);
+  let compiled = process.env.VKMP_NO_CACHE ? undefined : readCache(cacheFile);
+  if (!compiled) {
+    compiled = await compileBundle(entryCode, rootDir, label, sdkPath);
+    if (!process.env.VKMP_NO_CACHE) writeCache(cacheFile, compiled);
+  }
+  const map = new SourceMap(JSON.parse(compiled.map) as never);
+  const inputs = compiled.inputs.filter((p) => !p.includes(`node_modules${sep}`));
   const tmp = mkdtempSync(join(tmpdir(), 'vkmp-load-'));
   const bundleFile = join(tmp, `${label}.mjs`);
-  writeFileSync(bundleFile, js.text);
-  const inputs = Object.keys(result.metafile.inputs)
-    .filter((p) => !p.startsWith('<vkmp:') && !p.includes(`node_modules${sep}`) && !p.includes('node_modules/'))
-    .map((p) => resolve(rootDir, p));
+  writeFileSync(bundleFile, compiled.js);
   const bundleUrl = pathToFileURL(bundleFile).href;
   const originalPrepare = Error.prepareStackTrace;
   // Keep structured frames on errors thrown while the vendor code runs, to map them back.
   Error.prepareStackTrace = (error, frames) => {
-    if (error && typeof error === 'object') Object.defineProperty(error, '__vkmpFrames', { value: frames, enumerable: false });
+    if (error && typeof error === 'object') Object.defineProperty(error, '__vkmpFrames', { value: frames, enumerable: false, configurable: true });
     return originalPrepare ? originalPrepare(error, frames) : `${String(error)}\n${frames.map((f) => `    at ${String(f)}`).join('\n')}`;
   };
   try {
