@@ -4,6 +4,7 @@ import { codePoints, classifyUuid, describeType, isPlainObject } from '../util/s
 import { parsePeriod } from '../util/period.js';
 import { rule, type CatalogRule, type ListedRule, type PlanRule, type Rule, type RuleContext, type ServiceRule } from './engine.js';
 import { checkOption } from './option-checks.js';
+import { inspectIcon } from '../assets/icon.js';
 
 const S = '§B.10';
 const svc = (r: Omit<ServiceRule, 'docs' | 'scope' | 'kinds'> & { source: string; kinds?: ServiceRule['kinds'] }): ServiceRule =>
@@ -124,6 +125,20 @@ export const saasRules: Rule[] = [
     check(s, ctx) {
       checkString(ctx, s, 'icon', s.icon, 512, 'icon');
       if (typeof s.icon === 'string' && !URLISH.test(s.icon)) ctx.report({ node: s, field: 'icon', message: `icon ${JSON.stringify(s.icon)} is not a URL: SaaS icons are URLs that Marketplace returns for the SVG you email.`, hint: 'Email the SVG to Marketplace and put the URL it returns here; keep the SVG itself in iconSource.' });
+    },
+  }),
+  svc({
+    id: 'SAAS-012', severity: 'error', source: 'INS/manage-saas-apps/saas-add/#preparatory_steps', title: 'The icon source you email is an SVG, ≥ 62×62 px and ≤ 1 MB.',
+    check(s, ctx) {
+      const asset = s.iconAsset;
+      if (!asset) return;
+      const node = { span: asset.path ? { file: asset.path, line: 1, column: 1 } : s.span };
+      const result = inspectIcon(asset.bytes, asset.fileName);
+      if (result.format !== 'svg') ctx.report({ node, message: `The SaaS icon ${asset.fileName} is ${result.format === 'png' ? 'a PNG' : 'not an SVG'}; Marketplace accepts an SVG for SaaS icons.`, hint: 'Export the icon as SVG and email it to Marketplace.' });
+      for (const issue of result.issues) {
+        if (result.format === 'png' && /extension|svg/i.test(issue.message)) continue;
+        ctx.report({ node, message: issue.message, severity: issue.severity });
+      }
     },
   }),
   svc({ id: 'SAAS-013', severity: 'error', source: 'SR/saas-param/', title: 'help is a URL of ≤ 512 characters.', check(s, ctx) {
