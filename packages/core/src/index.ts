@@ -23,3 +23,4 @@ export { sortedEntries } from './emit/tree.js';
 export { writeTreeAtomic } from './emit/write.js';
 export { canonicalPeriod, parsePeriod } from './util/period.js';
 export { stableStringify, formatJson } from './util/json.js';
+export * from './price/index.js';
