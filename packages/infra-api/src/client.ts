@@ -261,7 +261,7 @@ function formatMb(bytes: number): string {
 }
 
 function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 async function readCapped(body: Dispatcher.ResponseData['body'], cap: number): Promise<{ text: string; capped: boolean }> {

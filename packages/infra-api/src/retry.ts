@@ -47,6 +47,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   const v = raw.trim();
   if (v === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  // An HTTP date always names a month ("Wed, 21 Oct 2015 07:28:00 GMT"); anything else is junk.
+  if (!/[A-Za-z]{3}/.test(v)) return undefined;
   const at = Date.parse(v);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);

@@ -26,8 +26,9 @@ export function errorBody(error: string, message: string, diagnostics?: unknown[
  */
 export function drain(req: IncomingMessage, capBytes: number): Promise<boolean> {
   return new Promise((resolve) => {
-    if (req.readableEnded || req.complete) {
-      resolve(true);
+    if (req.readableEnded || req.complete || req.destroyed) {
+      // Nothing left to read (or the client is gone, in which case nobody reads the answer).
+      resolve(req.complete || req.readableEnded);
       return;
     }
     let seen = 0;
@@ -90,6 +91,10 @@ export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too-
  */
 export function readBody(req: IncomingMessage, capBytes: number): Promise<BodyResult> {
   return new Promise((resolve) => {
+    if (req.destroyed && !req.readableEnded) {
+      resolve({ ok: false, reason: 'aborted' });
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const cleanup = (): void => {

@@ -657,14 +657,17 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     await route.handler(req, res, params);
   };
 
+  const inflight = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
+    const task = handle(req, res).catch((err: unknown) => {
       if (res.headersSent) {
         req.socket.destroy();
         return;
       }
       send(res, 500, errorBody('internal', `emulator error: ${err instanceof Error ? err.message : String(err)}`), { connection: 'close' });
     });
+    inflight.add(task);
+    void task.finally(() => inflight.delete(task));
   });
   server.keepAliveTimeout = 5_000;
 
@@ -695,6 +698,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        // Handlers of dropped connections may still be storing files or state: let them finish.
+        while (inflight.size > 0) await Promise.allSettled([...inflight]);
         await store.flush();
       })();
       return closed;

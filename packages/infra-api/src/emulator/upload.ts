@@ -83,10 +83,16 @@ export function receiveUpload(req: IncomingMessage, tmpPath: string, limits: Rec
       }
     };
 
+    if (req.destroyed && !req.readableEnded) {
+      void finish({ kind: 'aborted' });
+      return;
+    }
     try {
       bb = busboy({
         headers: req.headers,
-        limits: { fileSize: limits.maxFileBytes, files: 1, fields: 32, parts: 64, fieldSize: 64 * 1024, headerPairs: 64 },
+        // busboy reports 'limit' as soon as a file *reaches* fileSize, so allow one byte more:
+        // a zip of exactly maxFileBytes is accepted, maxFileBytes + 1 is too large.
+        limits: { fileSize: limits.maxFileBytes + 1, files: 1, fields: 32, parts: 64, fieldSize: 64 * 1024, headerPairs: 64 },
       });
     } catch {
       void finish({ kind: 'malformed', message: 'the request must be multipart/form-data with the zip in a part named "upload" (API-003)' });
