@@ -290,6 +290,36 @@ describe('parseTerraformFiles: HCL constructs', () => {
     expect(dyn.blocks.content[0].attributes.port.references).toEqual(['rule.value']);
   });
 
+  it('comment markers and quotes inside strings and heredocs are text; interpolations may span lines', async () => {
+    const m = await parse(
+      [
+        'locals {',
+        '  url    = "http://example.com/*x"',
+        '  hash   = "# not a comment // nor this"',
+        '  script = <<-EOT',
+        '    echo "unbalanced',
+        '    it\'s ${var.x} and "${var.y}',
+        '  EOT',
+        '  nested = "${join(",", ["a", "b"])}"',
+        '  multi  = "${var.a ?',
+        '    "x" : "y"}"',
+        '  after  = 1',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    expect(m.parseErrors).toEqual([]);
+    expect(m.locals.map((l) => [l.name, l.kind, l.literal ?? null, l.references])).toEqual([
+      ['url', 'literal', 'http://example.com/*x', []],
+      ['hash', 'literal', '# not a comment // nor this', []],
+      ['script', 'template', null, ['var.x', 'var.y']],
+      ['nested', 'template', null, []],
+      ['multi', 'template', null, ['var.a']],
+      ['after', 'literal', 1, []],
+    ]);
+    expect(m.locals[5].span).toMatchObject({ line: 11, column: 12 });
+  });
+
   it('gives the floating-IP pool as a conditional, and a bare pool as a literal (IB-099)', async () => {
     const m = await parse(
       'resource "vkcs_networking_floatingip" "good" {\n  pool = data.vkcs_networking_subnet.subnet.sdn == "neutron" ? "ext-net" : "internet"\n}\n' +

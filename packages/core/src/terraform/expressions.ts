@@ -174,6 +174,12 @@ function traversalPieces(file: SourceFile, node: SyntaxNode): string {
   }
 }
 
+/** `key = value` / `key: value`: the key is the first expression child, the value the last. */
+function objectElemParts(elem: SyntaxNode): { key?: SyntaxNode; value?: SyntaxNode } {
+  const parts = elem.children.filter((c) => c.type === 'expression');
+  return parts.length === 2 ? { key: parts[0], value: parts[1] } : {};
+}
+
 function isBareKey(node: SyntaxNode): boolean {
   const parts = significant(node);
   return node.type === 'expression' && parts.length === 1 && parts[0].type === 'variable_expr';
@@ -205,8 +211,9 @@ function collectReferences(file: SourceFile, node: SyntaxNode, bound: ReadonlySe
     return;
   }
   if (node.type === 'object_elem') {
+    const { key } = objectElemParts(node);
     for (const c of node.children) {
-      if (c.field === 'key' && isBareKey(c)) continue;
+      if (c === key && isBareKey(c)) continue;
       collectReferences(file, c, bound, out);
     }
     return;
@@ -233,7 +240,7 @@ function collectReferences(file: SourceFile, node: SyntaxNode, bound: ReadonlySe
 /** Every traversal read by the nodes (see `TfExpression.references`). */
 export function referencesOf(file: SourceFile, nodes: readonly SyntaxNode[]): string[] {
   const out = new Set<string>();
-  const holder: SyntaxNode = { type: '(group)', named: false, missing: false, field: null, start: 0, end: 0, startRow: 0, startCol: 0, endRow: 0, endCol: 0, children: [...nodes], parent: null };
+  const holder: SyntaxNode = { type: '(group)', named: false, missing: false, start: 0, end: 0, children: [...nodes], parent: null };
   collectReferences(file, holder, new Set(), out);
   return [...out];
 }
@@ -302,8 +309,7 @@ function shapeOfNodes(file: SourceFile, nodes: readonly SyntaxNode[]): Shape {
       const entries: TfObjectEntry[] = [];
       for (const elem of significant(node)) {
         if (elem.type !== 'object_elem') continue;
-        const keyNode = elem.children.find((c) => c.field === 'key');
-        const valNode = elem.children.find((c) => c.field === 'val');
+        const { key: keyNode, value: valNode } = objectElemParts(elem);
         if (!keyNode || !valNode) continue;
         const value = analyzeExpression(file, [valNode]);
         let key: string | undefined;

@@ -9,18 +9,17 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Parser as TsParser, TreeCursor } from 'web-tree-sitter';
 
-/** A plain copy of a tree-sitter node. Rows and columns are 0-based; indexes are UTF-16 offsets. */
+/**
+ * A plain copy of a tree-sitter node: `start`/`end` are UTF-16 offsets into the parsed text
+ * (positions come from `SourceFile.spanAt`). Only what the analysis reads is copied, since
+ * every cursor property read crosses into wasm.
+ */
 export interface SyntaxNode {
   readonly type: string;
   readonly named: boolean;
   readonly missing: boolean;
-  readonly field: string | null;
   readonly start: number;
   readonly end: number;
-  readonly startRow: number;
-  readonly startCol: number;
-  readonly endRow: number;
-  readonly endCol: number;
   readonly children: SyntaxNode[];
   parent: SyntaxNode | null;
 }
@@ -76,19 +75,12 @@ export async function parseHcl(text: string): Promise<SyntaxNode | undefined> {
 }
 
 function nodeAtCursor(cursor: TreeCursor, parent: SyntaxNode | null): SyntaxNode {
-  const s = cursor.startPosition;
-  const e = cursor.endPosition;
   return {
     type: cursor.nodeType,
     named: cursor.nodeIsNamed,
     missing: cursor.nodeIsMissing,
-    field: cursor.currentFieldName,
     start: cursor.startIndex,
     end: cursor.endIndex,
-    startRow: s.row,
-    startCol: s.column,
-    endRow: e.row,
-    endCol: e.column,
     children: [],
     parent,
   };

@@ -157,7 +157,7 @@ export function syntaxErrors(file: SourceFile, root: SyntaxNode, lexical: readon
       const name = nameOf(item);
       const previous = seen.get(name);
       if (previous) {
-        report(item.start, item.end, `Argument "${name}" is set twice in the same block; it was already set on line ${previous.startRow + 1}. Keep one definition.`);
+        report(item.start, item.end, `Argument "${name}" is set twice in the same block; it was already set on line ${file.spanAt(previous.start, previous.end).line}. Keep one definition.`);
       } else seen.set(name, item);
     }
     if (items.length === 0) return;
@@ -173,8 +173,8 @@ export function syntaxErrors(file: SourceFile, root: SyntaxNode, lexical: readon
         report(items[1].start, items[1].end, `A single-line block can contain only one argument: "${restOfLine(text, items[1].start)}" follows "${nameOf(items[0])}" on the same line. Put each argument of ${blockName} on its own line.`, items[1]);
         return;
       }
-      if (close && !isBroken(items[0]) && gapHasNewline(text, items[0].end, close.start)) {
-        report(close.start, close.end, `A single-line block must end with "}" right after its argument: move "${nameOf(items[0])}" of ${blockName} to its own line after "{", or close the block on line ${items[0].endRow + 1}.`);
+      if (close && gapHasNewline(text, items[0].end, close.start) && !isBroken(items[0])) {
+        report(close.start, close.end, `A single-line block must end with "}" right after its argument: move "${nameOf(items[0])}" of ${blockName} to its own line after "{", or close the block on line ${file.spanAt(items[0].end, items[0].end).line}.`);
       }
       return;
     }
@@ -182,7 +182,7 @@ export function syntaxErrors(file: SourceFile, root: SyntaxNode, lexical: readon
     for (let i = 1; i < items.length; i++) {
       const prev = items[i - 1];
       const next = items[i];
-      if (isBroken(prev) || gapHasNewline(text, prev.end, next.start)) continue;
+      if (gapHasNewline(text, prev.end, next.start) || isBroken(prev)) continue;
       const found = restOfLine(text, next.start);
       if (prev.type === 'attribute') {
         report(next.start, next.end, `Missing newline after argument "${nameOf(prev)}": "${found}" follows on the same line, but an argument must end with a newline.${afterArgumentHint(prev, next.start)}`, next);
@@ -191,7 +191,7 @@ export function syntaxErrors(file: SourceFile, root: SyntaxNode, lexical: readon
       }
     }
     const last = items[items.length - 1];
-    if (close && !isBroken(last) && !gapHasNewline(text, last.end, close.start)) {
+    if (close && !gapHasNewline(text, last.end, close.start) && !isBroken(last)) {
       const what = last.type === 'attribute' ? `argument "${nameOf(last)}"` : `block ${describeBlock(last)}`;
       report(close.start, close.end, `Missing newline after ${what}: the closing "}" of ${describeBlock(block)} must be on its own line (or write the whole block on one line with a single argument).`);
     }
