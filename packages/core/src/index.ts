@@ -24,3 +24,6 @@ export { writeTreeAtomic } from './emit/write.js';
 export { canonicalPeriod, parsePeriod } from './util/period.js';
 export { stableStringify, formatJson } from './util/json.js';
 export * from './price/index.js';
+export * from './terraform/index.js';
+export * from './zip/index.js';
+export * from './assets/index.js';
