@@ -250,6 +250,7 @@ describe('deployment-system test API', () => {
     const unknownConfig = await caught(c.createTestObject({ uuid: randomUUID(), config: 'never-uploaded', vars: {} }));
     expect(unknownConfig.kind).toBe('rejected');
     expect(unknownConfig.status).toBe(400);
+    expect(unknownConfig.message).toBe('POST /hoe/object was rejected (HTTP 400): manifest "never-uploaded" has not been uploaded (POST /hoe/config/never-uploaded first)');
     const missing = randomUUID();
     expect((await caught(c.getTestObject(missing))).kind).toBe('not-found');
     expect((await caught(c.deleteTestObject(missing))).kind).toBe('not-found');

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   backoffDelay,
+  describeRetry,
   isRfc3339DateTime,
   parseRetryAfter,
   resolveBaseUrl,
@@ -84,5 +85,13 @@ describe('resolveBaseUrl and truncateBody', () => {
   it('truncates long bodies with a marker', () => {
     expect(truncateBody('abcdef', 3)).toBe('abc… [truncated 3 more characters]');
     expect(truncateBody('abc', 3)).toBe('abc');
+  });
+});
+
+describe('describeRetry', () => {
+  it('prints the wait and the cause on one line', () => {
+    const base = { method: 'POST', path: '/product', attempt: 1, maxAttempts: 4, kind: 'transient' as const, status: 500 };
+    expect(describeRetry({ ...base, delayMs: 1234, reason: 'HTTP 500', fromRetryAfter: false })).toBe('retrying in 1.2 s (HTTP 500; attempt 2 of 4)');
+    expect(describeRetry({ ...base, delayMs: 250, reason: 'HTTP 429', fromRetryAfter: true })).toBe('retrying in 250 ms (HTTP 429, Retry-After; attempt 2 of 4)');
   });
 });

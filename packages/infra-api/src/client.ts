@@ -83,6 +83,16 @@ export interface RetryInfo {
   fromRetryAfter: boolean;
 }
 
+/**
+ * One-line human description of a retry, for CLI output: `retrying in 1.2 s (HTTP 500)`.
+ *
+ * @param info - what `onRetry` received
+ */
+export function describeRetry(info: RetryInfo): string {
+  const wait = info.delayMs < 1000 ? `${Math.round(info.delayMs)} ms` : `${(info.delayMs / 1000).toFixed(1)} s`;
+  return `retrying in ${wait} (${info.reason}${info.fromRetryAfter ? ', Retry-After' : ''}; attempt ${info.attempt + 1} of ${info.maxAttempts})`;
+}
+
 /** Per-call overrides accepted by every client method. */
 export interface CallOptions {
   /** Cancels the call (including waits between retries). */
@@ -761,16 +771,20 @@ export class InfraApiClient {
     const { text, capped } = await readCapped(res.body, ERROR_BODY_READ_CAP);
     const body = text === '' ? undefined : this.#cleanBody(text, capped);
     const where = `${call.method} ${call.path}`;
-    const snippet = body === undefined ? '' : `: ${oneLine(body, 200)}`;
     let diagnostics: unknown[] | undefined;
+    let serverMessage: string | undefined;
     if (!capped && text.trim().startsWith('{')) {
       try {
-        const parsed = JSON.parse(this.#redact(text)) as { diagnostics?: unknown };
+        const parsed = JSON.parse(this.#redact(text)) as { diagnostics?: unknown; message?: unknown; detail?: unknown };
         if (Array.isArray(parsed.diagnostics)) diagnostics = parsed.diagnostics;
+        if (typeof parsed.message === 'string' && parsed.message.trim() !== '') serverMessage = parsed.message;
+        else if (typeof parsed.detail === 'string' && parsed.detail.trim() !== '') serverMessage = parsed.detail;
       } catch {
         // not JSON: keep the raw body only
       }
     }
+    // The body format is undocumented (H-25): prefer a JSON `message`, else show the raw start.
+    const snippet = serverMessage !== undefined ? `: ${oneLine(serverMessage, 200)}` : body === undefined ? '' : `: ${oneLine(body, 200)}`;
     const base = { status, body, diagnostics, reason: `HTTP ${status}` };
 
     if (status === 401 || status === 403) {

@@ -19,7 +19,7 @@
  * @packageDocumentation
  */
 
-export { InfraApiClient, normalizeHost, resolveBaseUrl } from './client.js';
+export { InfraApiClient, describeRetry, normalizeHost, resolveBaseUrl } from './client.js';
 export type {
   ApiResult,
   CallOptions,

@@ -134,6 +134,10 @@ function normalizeFaults(input: unknown): EmulatorFaults | string {
  *   `GET /logs/instance/<uuid>` (Keystone token): manifests with version history, test objects
  *   moving `applying` → `running` → (delete) → `deleted` after `testObjectTransitionMs`, and logs.
  *
+ * Emulator-only response headers on a 204 upload, `x-emulator-upload-id` and
+ * `x-emulator-upload-outcome` (`accepted` | `ignored`), let the client report what happened; the
+ * real API sends neither (H-25, H-26). Other error bodies are `{error, message, diagnostics?}`.
+ *
  * State is kept in `dataDir` (atomic `state.json`, `packages/<sha256>.zip`,
  * `manifests/<sha256>.tf`) and reloaded on restart. `GET /__emulator/state` returns it for tests;
  * `POST /__emulator/faults` (or `setFaults`) injects delays, 5xx answers and dropped connections.
