@@ -64,7 +64,7 @@ export interface EmulatorOptions {
   port?: number;
   /** Bind address; only loopback addresses are accepted (default `127.0.0.1`). */
   host?: string;
-  /** Directory for the state file, stored packages and manifests (created if missing). */
+  /** Directory for the state file, stored packages and manifests (created if missing; one running emulator per directory). */
   dataDir: string;
   /** Accepted service keys (`x-service-token` on upload and archive). */
   serviceTokens: Array<string | Secret>;
