@@ -224,8 +224,13 @@ class Reader {
       return undefined;
     }
     const extra = this.unknownKeys(pointer, v, SERVICE_KEYS, 'The service');
-    const preview = isPlainObject(v.preview) && Array.isArray(v.preview.parameters)
-      ? v.preview.parameters.map((p, i) => (isPlainObject(p) ? ({ ...(p as object), span: this.span(`${pointer}/preview/parameters/${i}`) } as DisplayParam) : (p as DisplayParam)))
+    // The IR holds preview as the parameters array, so a bare array (the wrong shape) is reported here.
+    const previewParams = isPlainObject(v.preview) && Array.isArray(v.preview.parameters) ? { list: v.preview.parameters, at: `${pointer}/preview/parameters` } : Array.isArray(v.preview) ? { list: v.preview, at: `${pointer}/preview` } : undefined;
+    if (Array.isArray(v.preview)) {
+      this.report('SAAS-019', 'preview is an array; it must be an object whose "parameters" key holds that array.', this.span(`${pointer}/preview`), 'error', 'Write "preview": {"parameters": [{"name": "<option>"}, …]}.', 'tools-for-using-services/vendor-account/manage-apps/saas_add/saas_configure/saas_preview/saas_preview.md#saas_preview');
+    }
+    const preview = previewParams
+      ? previewParams.list.map((p, i) => (isPlainObject(p) ? ({ ...(p as object), span: this.span(`${previewParams.at}/${i}`) } as DisplayParam) : (p as DisplayParam)))
       : (v.preview as DisplayParam[] | undefined);
     const plans = Array.isArray(v.plans) ? v.plans.map((p, i) => this.plan(p, `${pointer}/plans/${i}`)) : (v.plans as PlanModel[]);
     return {

@@ -11,7 +11,8 @@ const plan = (r: Omit<PlanRule, 'docs' | 'scope' | 'kinds'> & { source: string; 
 
 /** A plan's billing picture, derived once from its options. */
 export function billingProfile(p: PlanModel) {
-  const opts = Array.isArray(p.options) ? p.options : [];
+  // Keys priced only in billing.options are not options of the plan (SAAS-046 reports them).
+  const opts = (Array.isArray(p.options) ? p.options : []).filter((o) => !o.billingOnly);
   const postpaid = opts.filter((o) => classifyOption(o.option) === 'postpaid');
   const prepaid = opts.filter((o) => classifyOption(o.option) !== 'postpaid' && isPlainObject(o.option.billing) && typeof o.option.billing.cost === 'number' && o.option.billing.cost > 0);
   const cost = isPlainObject(p.billing) ? p.billing.cost : undefined;

@@ -30,8 +30,11 @@ function checkString(ctx: RuleContext, node: object, field: string, value: unkno
 
 const URLISH = /^https?:\/\/\S+$/;
 
+/** Options defined in a plan's schemas; a key priced only in billing.options (SAAS-046) is not one. */
+export const schemaOptions = (p: PlanModel): PlanModel['options'] => (Array.isArray(p.options) ? p.options : []).filter((o) => !o.billingOnly);
+
 /** Option names defined in a plan's schemas (create, update, resource_usages). */
-export const planOptionNames = (p: PlanModel): Set<string> => new Set((Array.isArray(p.options) ? p.options : []).map((o) => o.name));
+export const planOptionNames = (p: PlanModel): Set<string> => new Set(schemaOptions(p).map((o) => o.name));
 
 function checkNamespaces(ctx: RuleContext, node: object, value: Namespaces | undefined, where: string): void {
   if (value === undefined) return;
@@ -265,14 +268,14 @@ export const saasRules: Rule[] = [
   plan({ id: 'SAAS-031', severity: 'error', source: 'SR/display-section/', title: 'Every display parameter is an option of the plan.', check(p, _s, ctx) {
     const names = planOptionNames(p);
     for (const { group } of allGroups(p)) for (const param of Array.isArray(group?.parameters) ? group.parameters : []) {
-      if (isPlainObject(param) && typeof param.name === 'string' && !names.has(param.name)) ctx.report({ node: param, message: `Plan "${p.name}": the wizard shows "${param.name}", which the plan's schemas do not define.`, hint: 'Define the option in the plan, or remove it from the group.' });
+      if (isPlainObject(param) && typeof param.name === 'string' && !names.has(param.name)) ctx.report({ node: param, field: 'name', message: `Plan "${p.name}": the wizard shows "${param.name}", which the plan's schemas do not define.`, hint: 'Define the option in the plan, or remove it from the group.' });
     }
   } }),
   plan({ id: 'SAAS-032', severity: 'error', source: 'SR/display-section/', title: 'An option appears in at most one group.', check(p, _s, ctx) {
     const seen = new Map<string, string>();
     for (const { group } of allGroups(p)) for (const param of Array.isArray(group?.parameters) ? group.parameters : []) {
       if (!isPlainObject(param) || typeof param.name !== 'string') continue;
-      if (seen.has(param.name)) ctx.report({ node: param, message: `Plan "${p.name}": option "${param.name}" appears in more than one group (first in ${JSON.stringify(seen.get(param.name))}).` });
+      if (seen.has(param.name)) ctx.report({ node: param, field: 'name', message: `Plan "${p.name}": option "${param.name}" appears in more than one group (first in ${JSON.stringify(seen.get(param.name))}).` });
       else seen.set(param.name, group.name);
     }
   } }),
@@ -305,7 +308,7 @@ export const saasRules: Rule[] = [
   } }),
   plan({ id: 'SAAS-035', severity: 'warning', source: 'CFG/ib_display/#IBdisplay_pages', title: 'Every create/update option appears in some display group.', check(p, _s, ctx) {
     const shown = new Set(allGroups(p).flatMap(({ group }) => (Array.isArray(group?.parameters) ? group.parameters : []).map((x) => x?.name)));
-    for (const o of Array.isArray(p.options) ? p.options : []) {
+    for (const o of schemaOptions(p)) {
       if (o.option.actions?.includes('resource_usages')) continue;
       if (!shown.has(o.name)) ctx.report({ node: o.span ? o : p, message: `Plan "${p.name}": option "${o.name}" is in the schemas but in no wizard group, so users never see it.`, hint: 'Add it to a group, or keep it hidden on purpose (constants).' });
     }
@@ -341,8 +344,10 @@ export const saasRules: Rule[] = [
   } }),
   plan({ id: 'SAAS-039', severity: 'error', source: 'SR/display-section/', title: 'Only one level of `when` dependency.', check(p, _s, ctx) {
     const groups = allGroups(p).map((g) => g.group);
-    const conditional = new Set(groups.filter((g) => g?.when).flatMap((g) => (g.parameters ?? []).map((x) => x?.name)));
-    for (const g of groups) for (const n of whenParams(g?.when)) if (conditional.has(n)) ctx.report({ node: g.when, message: `Group ${JSON.stringify(g.name)}: when depends on "${n}", which is itself in a conditional group; only one level of dependency is allowed.` });
+    const shownIn = (g: DisplayGroup) => (Array.isArray(g?.parameters) ? g.parameters : []).map((x) => x?.name);
+    // A group's own options in its when are SAAS-038's finding; this rule is about other conditional groups.
+    const inOtherConditional = (g: DisplayGroup, n: string) => groups.some((o) => o !== g && o?.when && shownIn(o).includes(n));
+    for (const g of groups) for (const n of whenParams(g?.when)) if (inOtherConditional(g, n)) ctx.report({ node: g.when, message: `Group ${JSON.stringify(g.name)}: when depends on "${n}", which is itself in a conditional group; only one level of dependency is allowed.` });
   } }),
   plan({ id: 'SAAS-040', severity: 'warning', source: 'SR/display-section/', title: '`when` const operands have the type of the key option.', check(p, _s, ctx) {
     const byName = new Map((p.options ?? []).map((o) => [o.name, o.option]));
@@ -393,7 +398,11 @@ export const saasRules: Rule[] = [
   ...(['SAAS-048', 'SAAS-049', 'SAAS-050'] as const).map((id) =>
     plan({ id, severity: 'error', source: 'SR/billing-section/', title: { 'SAAS-048': 'Prepaid integer billing: cost ≥ 0, unit.size integer > 0, base integer, measurement ≤ 255.', 'SAAS-049': 'Boolean billing has only cost ≥ 0.', 'SAAS-050': 'Postpaid billing: cost ≥ 0, unit.size = 1, measurement ≤ 255.' }[id], check(p, _s, ctx) {
       const source = { 'SAAS-048': 'IB-035', 'SAAS-049': 'IB-041', 'SAAS-050': 'IB-042' }[id];
-      for (const o of p.options ?? []) for (const f of checkOption(o.option, 'saas')) if (f.area === 'billing' && f.rule === source) ctx.report({ node: o, message: `Plan "${p.name}": ${f.message}`, severity: f.severity, hint: f.hint });
+      for (const o of p.options ?? []) {
+        // A postpaid option without billing is SAAS-051 (a warning), not a malformed billing entry.
+        if (o.option.billing === undefined) continue;
+        for (const f of checkOption(o.option, 'saas')) if (f.area === 'billing' && f.rule === source) ctx.report({ node: o, message: `Plan "${p.name}": ${f.message}`, severity: f.severity, hint: f.hint });
+      }
     } })),
   plan({ id: 'SAAS-051', severity: 'warning', source: 'SR/billing-section/', title: 'Every postpaid option has billing.', check(p, _s, ctx) {
     for (const o of p.options ?? []) if (o.option.actions?.includes('resource_usages') && o.option.billing === undefined) ctx.report({ node: o, message: `Plan "${p.name}": postpaid option "${o.name}" has no entry in billing.options, so it is never charged.` });
@@ -401,13 +410,13 @@ export const saasRules: Rule[] = [
   listed({ id: 'SAAS-052', severity: 'error', scope: 'reader', source: 'SR/schemas-section/', title: 'schemas has create, update, resource_usages and service_binding.create with parameters.' }),
   listed({ id: 'SAAS-053', severity: 'error', scope: 'reader', source: 'SR/schemas-section/', title: 'schemas parameters have $schema (draft-04), type object and properties.' }),
   plan({ id: 'SAAS-054', severity: 'error', source: 'SR/schemas-section/', title: 'A plan has create/update options or resource_usages options, never both.', check(p, _s, ctx) {
-    const opts = p.options ?? [];
+    const opts = schemaOptions(p);
     const post = opts.filter((o) => o.option.actions?.includes('resource_usages'));
     const pre = opts.filter((o) => !o.option.actions?.includes('resource_usages'));
     if (post.length && pre.length) ctx.report({ node: p, message: `Plan "${p.name}" has both create/update options (${pre.map((o) => o.name).join(', ')}) and postpaid options (${post.map((o) => o.name).join(', ')}); a SaaS plan has one or the other.`, hint: 'Split it into a prepaid plan and a free pay-as-you-go plan.' });
   } }),
   plan({ id: 'SAAS-055', severity: 'error', source: 'SR/schemas-section/', title: 'Option type is integer, number, string or boolean; no datasource or tag.', check(p, _s, ctx) {
-    for (const o of p.options ?? []) {
+    for (const o of schemaOptions(p)) {
       const sch = o.option.schema ?? ({} as Record<string, unknown>);
       if (!['integer', 'number', 'string', 'boolean'].includes(sch.type as string)) ctx.report({ node: o, message: `Plan "${p.name}": option "${o.name}" has type ${JSON.stringify(sch.type)}; allowed: integer, number, string, boolean.` });
       if (sch.datasource !== undefined) ctx.report({ node: o, message: `Plan "${p.name}": option "${o.name}" uses datasource, which SaaS does not support (image-based only).` });
