@@ -97,6 +97,18 @@ describe('readZipTree: hostile archives', () => {
     expect([...tree.entries.keys()]).toEqual(['demo/service.yaml']);
   });
 
+  it('bad-name: a name flagged UTF-8 that is not UTF-8 is left out', async () => {
+    const tree = await readZipTree(makeZip([{ name: Uint8Array.from([0x61, 0xff, 0x2e, 0x79]), flags: 0x800, data: 'x' }, { name: 'b.yaml', data: 'b: 1\n' }]));
+    expect(kinds(tree.issues)).toEqual(['bad-name']);
+    expect([...tree.entries.keys()]).toEqual(['b.yaml']);
+  });
+
+  it('CP437 names (no UTF-8 flag) decode as every unzip tool does', async () => {
+    const tree = await readZipTree(makeZip([{ name: Uint8Array.from([0x80, 0x2e, 0x6d, 0x64]), data: 'x' }]));
+    expect(tree.issues).toEqual([]);
+    expect([...tree.entries.keys()]).toEqual(['Ç.md']);
+  });
+
   it('symlink and special files (Unix mode in the external attributes)', async () => {
     const zip = makeZip([
       { name: 'demo/link', data: '/etc/passwd', externalAttr: unixMode(0o120777), method: 0 },

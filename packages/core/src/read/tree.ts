@@ -81,7 +81,8 @@ export function formatBytes(n: number): string {
 /**
  * Reads the directory `dir` into a {@link FileTree}. Never throws.
  *
- * - Symbolic links (to files or directories) are not followed: kind `symlink`.
+ * - Symbolic links (to files or directories) inside the tree are not followed: kind
+ *   `symlink`. (`dir` itself may be a link: the caller named it.)
  * - FIFOs, sockets and devices are not opened: kind `special-file`.
  * - `.DS_Store`, `__MACOSX`, `.git`, `._*`, `Thumbs.db`, `desktop.ini` are left out
  *   (directories not entered): kind `stray`.
