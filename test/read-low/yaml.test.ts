@@ -101,6 +101,15 @@ describe('parseYaml: each issue kind', () => {
     expect(doc.value).toEqual({ 1: 'a' });
   });
 
+  it('duplicate-key: found in one pass in a large flat map', () => {
+    let text = '';
+    for (let i = 0; i < 20_000; i++) text += `option_${i}: ${i}\n`;
+    text += 'option_7: again\n';
+    const doc = parseYaml(text, F);
+    expect(brief(doc.issues)).toEqual(['duplicate-key@20001:1']);
+    expect((doc.value as Record<string, unknown>).option_7).toBe(7);
+  });
+
   it('multiple-documents: only the first is read', () => {
     const doc = parseYaml('a: 1\n---\nb: 2\n', F);
     expect(brief(doc.issues)).toEqual(['multiple-documents@2:1']);
