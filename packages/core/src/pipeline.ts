@@ -5,6 +5,8 @@
 import type { Diagnostic } from './diagnostics.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { emitProject } from './emit/project.js';
+import './emit/ib.js'; // registers the image-based package emitter
+import { prepareTerraform } from './ib/terraform.js';
 import type { OutputTree } from './emit/tree.js';
 import { readArtifacts } from './read/artifacts.js';
 import { findConfig, LoadError, loadProject, type LoadedProject } from './load/load.js';
@@ -37,6 +39,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     throw error;
   }
   const { model, diagnostics } = modelFromProject(project);
+  await prepareTerraform(model);
   const all = sortDiagnostics([...diagnostics, ...validateModel(model)]);
   return { project, model, diagnostics: all, ok: !hasErrors(all) };
 }
@@ -62,6 +65,7 @@ export async function buildProject(options: CompileOptions = {}): Promise<BuildR
 /** validate: read hand-written artifacts and run every rule on them. */
 export async function validateArtifacts(paths: string[]): Promise<{ model: ProjectModel; diagnostics: Diagnostic[]; ok: boolean }> {
   const { model, diagnostics } = await readArtifacts(paths);
+  await prepareTerraform(model);
   const all = sortDiagnostics([...diagnostics, ...validateModel(model)]);
   return { model, diagnostics: all, ok: !hasErrors(all) };
 }

@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { LoadedProject, RawSite } from '../load/load.js';
 import { DslContext, isBranded, type DslIssueLike } from './dsl-context.js';
+import { ibServiceFromDsl } from './ib-from-dsl.js';
 import { saasServiceFromDsl } from './saas-from-dsl.js';
 import type { CatalogModel, ProjectModel, ServiceModel } from './types.js';
 
@@ -14,7 +15,10 @@ const SERVICE = Symbol.for('vkmp.service');
 /** Builds the IR of one service value of a given `kind`. */
 export type ServiceBuilder = (ctx: DslContext, service: { input: Record<string, unknown>; site?: RawSite; issues?: readonly DslIssueLike[] }) => ServiceModel;
 
-const builders = new Map<string, ServiceBuilder>([['saas', saasServiceFromDsl]]);
+const builders = new Map<string, ServiceBuilder>([
+  ['saas', saasServiceFromDsl],
+  ['image-based', ibServiceFromDsl],
+]);
 
 /** Registers the builder of an app kind (the image-based module does this). */
 export function registerServiceBuilder(kind: string, builder: ServiceBuilder): void {
