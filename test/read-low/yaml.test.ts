@@ -146,6 +146,22 @@ describe('parseYaml: each issue kind', () => {
     expect(kinds(parseYaml(text, F, { maxAliasCount: 2 }).issues)).toEqual(['alias-bomb']);
   });
 
+  it('alias-bomb: more alias nodes than maxAliasCount', () => {
+    let text = 'a:\n';
+    for (let i = 0; i < 20_000; i++) text += `  - &a${i} x\n`;
+    text += 'b:\n';
+    for (let i = 0; i < 20_000; i++) text += `  - *a${i}\n`;
+    const doc = parseYaml(text, F);
+    expect(brief(doc.issues)).toEqual(['alias-bomb@20103:5']);
+    expect(doc.value).toBeUndefined();
+    let few = 'a:\n';
+    for (let i = 0; i < 150; i++) few += `  - &a${i} x\n`;
+    few += 'b:\n';
+    for (let i = 0; i < 150; i++) few += `  - *a${i}\n`;
+    expect(kinds(parseYaml(few, F).issues)).toEqual(['alias-bomb']);
+    expect(parseYaml(few, F, { maxAliasCount: 150 }).issues).toEqual([]);
+  });
+
   it('alias-bomb: an alias inside its own anchor reads as null', () => {
     const doc = parseYaml('a: &x\n  self: *x\n', F);
     expect(brief(doc.issues)).toEqual(['alias-bomb@2:9']);

@@ -907,7 +907,9 @@ class JsonParser {
     f.state = O_COLON;
     if (Object.prototype.hasOwnProperty.call(f.obj, key)) {
       f.keyDuplicate = true;
-      const first = f.discard ? -1 : this.table.findChild(f.firstChild, key);
+      // Finding the first key is linear: only worth it while duplicates are still reported.
+      const reported = !this.suppressedAll && (this.kindCounts.get('duplicate-key') ?? 0) < MAX_ISSUES_PER_KIND;
+      const first = f.discard || !reported ? -1 : this.table.findChild(f.firstChild, key);
       const where = first >= 0 ? ` (first at line ${this.table.keyLine(first)}, column ${this.table.keyColumn(first)})` : '';
       this.report(
         'duplicate-key',

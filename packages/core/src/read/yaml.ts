@@ -21,7 +21,8 @@ import type { ParseIssue, ParsedDocument } from './json.js';
 export interface YamlLimits {
   /**
    * Most alias expansions allowed when converting to plain JS (the `yaml` package's
-   * `maxAliasCount`: roughly, uses of an anchor times the aliases inside it). Default 100.
+   * `maxAliasCount`: roughly, uses of an anchor times the aliases inside it), and most
+   * alias nodes in the document. Default 100; -1 disables both checks (trusted input only).
    */
   maxAliasCount?: number;
   /** Largest document accepted, in UTF-8 bytes. Default 4 MiB (service-package files are a few KB). */
@@ -47,8 +48,9 @@ const MAX_ALIAS_SPAN_NODES = 100_000;
  *   as JSON keys (so `1:` and `"1":` collide); reported at the second key, and the
  *   **first** value is kept;
  * - `multiple-documents` — more than one document (`---`); only the first is read;
- * - `alias-bomb` — aliases that expand beyond `maxAliasCount` ("billion laughs"):
- *   nothing is expanded and `value` is `undefined`; or an alias inside its own anchor
+ * - `alias-bomb` — aliases that expand beyond `maxAliasCount` ("billion laughs"), or
+ *   more alias nodes than `maxAliasCount`: nothing is expanded and `value` is
+ *   `undefined`; or an alias inside its own anchor
  *   (an infinitely deep value), which then reads as null;
  * - `yaml11-ambiguity` — a plain (unquoted) scalar, value or key, that YAML 1.1
  *   (PyYAML) reads differently from YAML 1.2: booleans `yes/no/on/off` (and `y/n` and
@@ -146,6 +148,19 @@ class YamlReader {
     for (const w of doc.warnings) this.reportYamlError(w, true);
 
     this.walk(doc.contents);
+
+    // The `yaml` package resolves each alias by scanning all anchors and aliases before
+    // it: quadratic in their number (20,000 aliases take ten seconds). More aliases than
+    // maxAliasCount are therefore refused outright, as an expansion beyond it would be.
+    if (this.maxAliasCount >= 0 && this.aliasUses.length > this.maxAliasCount) {
+      this.issue(
+        'alias-bomb',
+        `the document uses ${this.aliasUses.length} aliases, more than maxAliasCount (${this.maxAliasCount}); it was not expanded and has no value`,
+        this.nodeSpan(this.aliasUses[this.maxAliasCount].alias),
+      );
+      this.result.value = undefined;
+      return;
+    }
 
     let value: unknown;
     try {
