@@ -38,6 +38,11 @@ const MAX_ALIAS_SPAN_NODES = 100_000;
  * Parses `text` as one YAML 1.2 document (core schema) and returns its plain JS value
  * with spans. Never throws.
  *
+ * Uses `parseDocument` of the `yaml` package with a `LineCounter`, `prettyErrors` (the
+ * excerpt is dropped from messages: the span locates it) and `toJS({ maxAliasCount })`.
+ * Duplicate keys are found here rather than with the package's `uniqueKeys`, whose check
+ * is quadratic in the size of a mapping.
+ *
  * Issue kinds:
  * - `bom` — a leading U+FEFF (ignored);
  * - `too-large` — the text exceeds `maxDocumentBytes`; nothing is parsed;
@@ -50,8 +55,8 @@ const MAX_ALIAS_SPAN_NODES = 100_000;
  * - `multiple-documents` — more than one document (`---`); only the first is read;
  * - `alias-bomb` — aliases that expand beyond `maxAliasCount` ("billion laughs"), or
  *   more alias nodes than `maxAliasCount`: nothing is expanded and `value` is
- *   `undefined`; or an alias inside its own anchor
- *   (an infinitely deep value), which then reads as null;
+ *   `undefined`; or an alias inside its own anchor (an infinitely deep value), which
+ *   then reads as null;
  * - `yaml11-ambiguity` — a plain (unquoted) scalar, value or key, that YAML 1.1
  *   (PyYAML) reads differently from YAML 1.2: booleans `yes/no/on/off` (and `y/n` and
  *   other spellings, in any case), sexagesimal `1:30`, octal `0777` vs `0o777`, binary,
