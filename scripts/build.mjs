@@ -3,6 +3,7 @@
 // code splitting and lazy imports. Type-checking is `npm run typecheck` (tsc 7).
 import { build } from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +33,17 @@ async function lib(pkg, entries = ['index']) {
     packages: 'external',
   });
 }
+
+// `vkmp preview`'s page script: bundled for the browser with its own options and inlined into
+// core and the CLI as the string constant __VKMP_PREVIEW_CLIENT__ (packages/core/src/preview/client-script.ts).
+const previewClientDir = join(root, 'packages', 'core', 'src', 'preview', 'client');
+const previewClient = await build({
+  ...JSON.parse(readFileSync(join(previewClientDir, 'build-options.json'), 'utf8')),
+  entryPoints: [join(previewClientDir, 'main.ts')],
+  absWorkingDir: previewClientDir,
+  write: false,
+});
+common.define = { ...common.define, __VKMP_PREVIEW_CLIENT__: JSON.stringify(previewClient.outputFiles[0].text) };
 
 await Promise.all([lib('sdk'), lib('core'), lib('infra-api')]);
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatMoney, formatPeriod, formatPrice, initialValues, optionValueRange, planPrice, roundKopecks, stepValue,
-  readSaasCatalogFile, wizardVisibility, type OptionModel, type PlanModel, type PlanOption, type WhenModel,
+  classifyOption, optionSubtype, readSaasCatalogFile, wizardVisibility, type OptionModel, type PlanModel, type PlanOption, type WhenModel,
 } from '@vkmp/core';
 import { repoRoot } from '../helpers.js';
 import { join } from 'node:path';
@@ -212,6 +212,31 @@ describe('optionValueRange', () => {
       .toEqual({ kind: 'datasource', source: 'network', default: undefined, filter: { kind: 'internal' }, valueIs: 'name' });
     expect(optionValueRange({ actions: ['resource_usages'], schema: { type: 'number', description: 'x' }, billing: { cost: 2, unit: { size: 1 } } })).toEqual({ kind: 'postpaid', unitPrice: 2, measurement: undefined });
     expect(optionValueRange({ actions: ['create'], schema: { type: 'date', description: 'x' } })).toEqual({ kind: 'invalid', type: 'date' });
+  });
+});
+
+describe('optionSubtype', () => {
+  it('agrees with the rule engine\'s classifyOption on every subtype and edge', () => {
+    const cases: Pick<OptionModel, 'actions' | 'schema' | 'billing'>[] = [
+      { actions: ['create'], schema: { type: 'integer', description: 'x', const: 1 } },
+      { actions: ['create'], schema: { type: 'integer', description: 'x', const: undefined, enum: [1] } },
+      { actions: ['create'], schema: { type: 'integer', description: 'x', enum: [1, 2], default: 1 } },
+      { actions: ['create'], schema: { type: 'integer', description: 'x' } },
+      { actions: ['create', 'update'], schema: { type: 'integer', description: 'x' }, billing: { cost: 1, unit: { size: 2 } } },
+      { actions: ['create'], schema: { type: 'number', description: 'x' } },
+      { actions: ['create'], schema: { type: 'number', description: 'x' }, billing: { cost: 1 } },
+      { actions: ['resource_usages'], schema: { type: 'number', description: 'x' }, billing: { cost: 1, unit: { size: 1 } } },
+      { actions: ['resource_usages', 'create'], schema: { type: 'integer', description: 'x' } },
+      { actions: ['create'], schema: { type: 'string', description: 'x', const: 'a' } },
+      { actions: ['create'], schema: { type: 'string', description: 'x', enum: ['a'], default: 'a' } },
+      { actions: ['create'], schema: { type: 'string', description: 'x', pattern: '^a' } },
+      { actions: ['create'], schema: { type: 'string', description: 'x', datasource: { type: 'az' } } },
+      { actions: ['create'], schema: { type: 'integer', description: 'x', datasource: { type: 'flavor' } } },
+      { actions: ['create'], schema: { type: 'boolean', description: 'x', const: true } },
+      { actions: ['create'], schema: { type: 'boolean', description: 'x' }, billing: { cost: 5 } },
+      { actions: ['create'], schema: { type: 'object', description: 'x' } },
+    ];
+    for (const c of cases) expect(optionSubtype(c), JSON.stringify(c)).toBe(classifyOption(c));
   });
 });
 

@@ -46,6 +46,16 @@ program
   .option('--json', 'print a JSON document instead of text')
   .action((paths: string[], flags) => run(async () => (await import('./commands/validate.js')).validateCommand(paths, flags)));
 
+program
+  .command('preview')
+  .description('render each service as a self-contained HTML page: catalog card, tariff matrix, plan wizards with live prices')
+  .option('-c, --config <path>', 'path of vkmp.config.ts (default: found from the current directory up)')
+  .option('-o, --out <dir>', 'output directory (default: <outDir>/preview, i.e. dist/preview)')
+  .option('--serve', 'serve the pages on 127.0.0.1 from memory, rebuild on change and reload open pages')
+  .option('--port <n>', 'port for --serve; 0 picks a free one (default: 7070)')
+  .option('--json', 'print a JSON document instead of text')
+  .action((flags) => run(async () => (await import('./commands/preview.js')).previewCommand(flags)));
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`vkmp: ${(error as Error).message}\n`);
   process.exitCode = 1;

@@ -27,3 +27,4 @@ export * from './price/index.js';
 export * from './terraform/index.js';
 export * from './zip/index.js';
 export * from './assets/index.js';
+export * from './preview/index.js';

@@ -7,7 +7,7 @@
  * the effective value `base + k·unit.size`, not the step count `k`.
  */
 import type { OptionModel, PlanModel, WhenModel, WhenOperand } from '../model/types.js';
-import { classifyOption } from '../rules/option-checks.js';
+import { optionSubtype } from './subtype.js';
 import { canonicalPeriod, DEFAULT_PERIOD } from '../util/period.js';
 
 /** What the user can choose for one option, derived from its subtype (SPEC §C.7.3). */
@@ -127,7 +127,7 @@ function toBool(v: unknown): boolean | undefined {
 export function optionValueRange(option: Pick<OptionModel, 'actions' | 'schema' | 'billing'>): OptionValueRange {
   const s = isObj(option.schema) ? option.schema : ({ type: undefined } as unknown as OptionModel['schema']);
   const b = isObj(option.billing) ? option.billing : undefined;
-  const subtype = classifyOption(option);
+  const subtype = optionSubtype(option);
   switch (subtype) {
     case 'int-const':
     case 'str-const':
