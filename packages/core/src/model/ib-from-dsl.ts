@@ -17,7 +17,7 @@ import type { RawSite } from '../load/load.js';
 import { canonicalPeriod, DEFAULT_PERIOD } from '../util/period.js';
 import { DslContext, OptionResolver, isBranded, optionModel, type DslIssueLike, type DslOptionDef, type ResolvedOption } from './dsl-context.js';
 import type {
-  DeploymentFile, DisplayGroup, DisplayPage, DisplayParam, EntityModel, OptionPatch, PlanModel, PlanOption, ServiceModel, WhenOperand,
+  DeploymentFile, DisplayGroup, DisplayPage, DisplayParam, EntityModel, OptionModel, OptionPatch, PlanModel, PlanOption, ServiceModel, WhenOperand,
 } from './types.js';
 
 const PLAN = Symbol.for('vkmp.plan');
@@ -52,6 +52,26 @@ export const IB_PLAN_DSL_NAMES: Record<string, string> = {
   cost: 'cost', refundable: 'refundable', billing_cycle_flat: 'period',
 };
 const ENTITY_DSL_NAMES: Record<string, string> = { description: 'description', when: 'when', count: 'count', flavor: 'flavor', disks: 'disks' };
+
+/**
+ * DSL names of the option fields the definition has, so a finding about `minimum` points at
+ * `minimum:` in the constructor call. Absent fields are not mapped: a search for them would
+ * find the same key in a later call.
+ */
+function optionDslNames(o: OptionModel): Record<string, string> {
+  const names: Record<string, string> = {};
+  const schema = o.schema as Record<string, unknown>;
+  for (const k of ['description', 'hint', 'default', 'minimum', 'maximum', 'pattern', 'minLength', 'maxLength', 'tag']) if (schema[k] !== undefined) names[k] = k;
+  if (schema.const !== undefined) names.const = 'value';
+  if (schema.enum !== undefined) names.enum = 'values';
+  if (o.billing !== undefined) names.billing = o.billing.unit !== undefined && o.actions[0] !== 'resource_usages' ? 'billing' : 'cost';
+  const ds = schema.datasource as { filter?: Record<string, unknown>; value_is?: unknown } | undefined;
+  const filterKey = ds?.filter ? Object.keys(ds.filter)[0] : undefined;
+  const dsName = filterKey ? ({ vcpus: 'vcpus', ram: 'ram', kind: 'kind', shared: 'shared', disk_class: 'diskClass', name: 'names' } as Record<string, string>)[filterKey] : ds?.value_is !== undefined ? 'valueIs' : undefined;
+  if (dsName) names.datasource = dsName;
+  if (o.actions.join() !== 'create,update' && o.actions[0] !== 'resource_usages') names.actions = 'actions';
+  return names;
+}
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -363,7 +383,9 @@ export function ibServiceFromDsl(ctx: DslContext, service: DslNode<Record<string
   const definitions = resolver.all().map(({ name, def }) => {
     ctx.issues(def.issues);
     ctx.rawWarning(def.rawKeys, `Option "${name}"`, def.site);
-    return optionModel(name, def, ctx.span(def.site));
+    const model = optionModel(name, def, ctx.span(def.site));
+    model.dslNames = optionDslNames(model);
+    return model;
   });
   const preview: DisplayParam[] = [];
   for (const p of Array.isArray(input.preview) ? input.preview : []) {

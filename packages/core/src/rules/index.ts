@@ -2,10 +2,11 @@
 import { billingRules } from './billing.js';
 import { toolRules } from './dsl.js';
 import type { Rule } from './engine.js';
+import { ibRules } from './ib.js';
 import { revisionRules } from './revisions.js';
 import { saasRules } from './saas.js';
 
-const registry: Rule[] = [...saasRules, ...billingRules, ...revisionRules, ...toolRules];
+const registry: Rule[] = [...saasRules, ...ibRules, ...billingRules, ...revisionRules, ...toolRules];
 
 /** Adds rules (the image-based module registers its own). */
 export function registerRules(rules: readonly Rule[]): void {
