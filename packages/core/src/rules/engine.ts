@@ -63,6 +63,20 @@ export interface ListedRule extends RuleMeta {
 
 export type Rule = CatalogRule | ServiceRule | PlanRule | ProjectRule | ListedRule;
 
+/**
+ * A value from a hand-written file, for a message: strings as they are, anything else as
+ * JSON. Never throws (String() does on a JSON object with a "toString" key).
+ */
+export function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'object' || value === null) return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 /** Resolves the best span for a report: field span, DSL-located field, node span. */
 export function spanOf(r: Pick<Report, 'node' | 'field' | 'span'>): Span | undefined {
   if (r.span) return r.span;

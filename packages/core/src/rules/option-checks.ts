@@ -6,6 +6,7 @@
 import type { Severity } from '../diagnostics.js';
 import type { OptionModel } from '../model/types.js';
 import { codePoints, describeType, isPlainObject } from '../util/strings.js';
+import { text } from './engine.js';
 
 export type Subtype =
   | 'int-const' | 'int-enum' | 'int-step1' | 'int-custom-step' | 'postpaid'
@@ -141,7 +142,7 @@ export function checkOption(o: OptionModel, kind: 'saas' | 'image-based'): Optio
   }
   // IB-030 const
   if ((subtype === 'int-const' || subtype === 'str-const' || subtype === 'bool-const') && !valueMatchesType(schema.const, type)) {
-    add('IB-030', 'schema', `Option "${name}": const ${JSON.stringify(schema.const)} is not of type ${String(type)}.`, 'const');
+    add('IB-030', 'schema', `Option "${name}": const ${JSON.stringify(schema.const)} is not of type ${text(type)}.`, 'const');
   }
   // IB-031/032 enum
   if (subtype === 'int-enum' || subtype === 'str-enum') {
@@ -149,7 +150,7 @@ export function checkOption(o: OptionModel, kind: 'saas' | 'image-based'): Optio
     if (!Array.isArray(values) || values.length === 0) add('IB-031', 'schema', `Option "${name}": enum must be a non-empty list.`, 'enum');
     else {
       const bad = values.filter((v) => !valueMatchesType(v, type));
-      if (bad.length) add('IB-031', 'schema', `Option "${name}": enum values ${JSON.stringify(bad)} are not of type ${String(type)}.`, 'enum');
+      if (bad.length) add('IB-031', 'schema', `Option "${name}": enum values ${JSON.stringify(bad)} are not of type ${text(type)}.`, 'enum');
       if (schema.default === undefined) add('IB-031', 'schema', `Option "${name}": an enum option needs a default, one of ${JSON.stringify(values)}.`, 'default');
       else if (!values.some((v) => v === schema.default)) add('IB-031', 'schema', `Option "${name}": default ${JSON.stringify(schema.default)} is not in enum ${JSON.stringify(values)}.`, 'default');
       if (new Set(values.map((v) => JSON.stringify(v))).size !== values.length) add('IB-032', 'schema', `Option "${name}": enum has duplicate values.`, 'enum', 'warning');
@@ -269,7 +270,7 @@ function checkDatasource(
     add('IB-044', 'schema', `Option "${name}": a datasource option has type string and datasource.type one of ${DATASOURCE_TYPES.join(', ')}; got type ${JSON.stringify(schema.type)}, datasource.type ${JSON.stringify(t)}.`, 'datasource');
   }
   if (schema.default !== undefined) {
-    if (t !== 'az' && t !== 'volume_type') add('IB-045', 'schema', `Option "${name}": a ${String(t)} datasource cannot have a default (only az and volume_type can).`, 'default');
+    if (t !== 'az' && t !== 'volume_type') add('IB-045', 'schema', `Option "${name}": a ${text(t)} datasource cannot have a default (only az and volume_type can).`, 'default');
     if (t === 'az' && schema.default !== 'ms1' && schema.default !== 'gz1') add('IB-046', 'schema', `Option "${name}": AZ default ${JSON.stringify(schema.default)} is not a documented Moscow-region zone (ms1, gz1).`, 'default', 'warning');
   }
   const filter = ds.filter;
@@ -280,10 +281,10 @@ function checkDatasource(
   }
   if (filter !== undefined) {
     const allowed: Record<string, string[]> = { flavor: ['vcpus', 'ram'], network: ['kind', 'shared'], volume_type: ['disk_class', 'name'] };
-    const keys = allowed[t as string];
+    const keys = typeof t === 'string' && Object.hasOwn(allowed, t) ? allowed[t] : undefined; // not "constructor" & co.
     if (!keys || !isPlainObject(filter)) add('IB-048', 'schema', `Option "${name}": datasource.filter is allowed only for flavor, network and volume_type.`, 'datasource');
     else {
-      for (const k of Object.keys(filter)) if (!keys.includes(k)) add('IB-048', 'schema', `Option "${name}": filter key "${k}" is not allowed for ${String(t)} (allowed: ${keys.join(', ')}).`, 'datasource');
+      for (const k of Object.keys(filter)) if (!keys.includes(k)) add('IB-048', 'schema', `Option "${name}": filter key "${k}" is not allowed for ${text(t)} (allowed: ${keys.join(', ')}).`, 'datasource');
       if (t === 'flavor') {
         for (const k of ['vcpus', 'ram']) {
           const r = filter[k];

@@ -1,7 +1,7 @@
 /** Revision rules checkable on one artifact (SPEC §E). History rules live in diff. */
 import type { PlanModel } from '../model/types.js';
 import { stableStringify } from '../util/json.js';
-import { rule, type CatalogRule, type Rule, type ServiceRule } from './engine.js';
+import { rule, text, type CatalogRule, type Rule, type ServiceRule } from './engine.js';
 
 /** Content of a plan without positions, for comparing two sections of one catalog. */
 const planContent = (p: PlanModel): string => stableStringify(p, (key) => key === 'span' || key === 'fieldSpans' || key === 'dslNames');
@@ -20,8 +20,8 @@ export const revisionRules: Rule[] = [
           ctx.report({
             node: p, field: 'id',
             message: same
-              ? `Plans "${prev.name}" and "${p.name}" share id ${p.id} and revision ${JSON.stringify(p.revision)}; Marketplace keeps only one of them.`
-              : `Plan id ${p.id} is used by two plans of this service ("${prev.name}" and "${p.name}").`,
+              ? `Plans "${text(prev.name)}" and "${text(p.name)}" share id ${p.id} and revision ${JSON.stringify(p.revision)}; Marketplace keeps only one of them.`
+              : `Plan id ${p.id} is used by two plans of this service ("${text(prev.name)}" and "${text(p.name)}").`,
             hint: 'Give every plan its own UUID.',
           });
         } else seen.set(p.id, p);
@@ -35,14 +35,14 @@ export const revisionRules: Rule[] = [
       const entries = new Map<string, unknown>();
       const plans = new Map<string, { content: string; plan: PlanModel }>();
       for (const s of c.services) {
-        const key = `${String(s.id)}\u0000${String(s.revision)}`;
-        if (entries.has(key)) ctx.report({ node: s, field: 'revision', message: `Two service entries share id ${String(s.id)} and revision ${JSON.stringify(s.revision)}; Marketplace ignores one of them.`, hint: 'Each entry of the catalog is one revision; give the new one a new revision.' });
+        const key = `${text(s.id)}\u0000${text(s.revision)}`;
+        if (entries.has(key)) ctx.report({ node: s, field: 'revision', message: `Two service entries share id ${text(s.id)} and revision ${JSON.stringify(s.revision)}; Marketplace ignores one of them.`, hint: 'Each entry of the catalog is one revision; give the new one a new revision.' });
         entries.set(key, s);
         for (const p of Array.isArray(s.plans) ? s.plans : []) {
-          const pk = `${String(p.id)}\u0000${String(p.revision)}`;
+          const pk = `${text(p.id)}\u0000${text(p.revision)}`;
           const content = planContent(p);
           const prev = plans.get(pk);
-          if (prev && prev.content !== content) ctx.report({ node: p, field: 'revision', message: `Plan "${p.name}" (${String(p.id)}, revision ${JSON.stringify(p.revision)}) differs from the plan with the same id and revision in another entry; Marketplace will not see the change.`, hint: 'Bump the plan revision.' });
+          if (prev && prev.content !== content) ctx.report({ node: p, field: 'revision', message: `Plan "${text(p.name)}" (${text(p.id)}, revision ${JSON.stringify(p.revision)}) differs from the plan with the same id and revision in another entry; Marketplace will not see the change.`, hint: 'Bump the plan revision.' });
           if (!prev) plans.set(pk, { content, plan: p });
         }
       }

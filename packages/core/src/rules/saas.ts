@@ -2,7 +2,7 @@
 import type { DisplayGroup, Namespaces, PlanModel, ServiceModel, WhenModel } from '../model/types.js';
 import { codePoints, classifyUuid, describeType, isPlainObject } from '../util/strings.js';
 import { parsePeriod } from '../util/period.js';
-import { rule, type CatalogRule, type ListedRule, type PlanRule, type Rule, type RuleContext, type ServiceRule } from './engine.js';
+import { rule, text, type CatalogRule, type ListedRule, type PlanRule, type Rule, type RuleContext, type ServiceRule } from './engine.js';
 import { checkOption } from './option-checks.js';
 import { inspectIcon } from '../assets/icon.js';
 
@@ -165,11 +165,11 @@ export const saasRules: Rule[] = [
     id: 'SAAS-016', severity: 'error', source: 'SR/saas-param/', title: 'metadata has only test_ns and prod_ns, arrays of non-empty strings.',
     check(s, ctx) {
       checkNamespaces(ctx, s, s.metadata, 'Service');
-      for (const p of Array.isArray(s.plans) ? s.plans : []) checkNamespaces(ctx, p, p.metadata, `Plan "${p.name}"`);
+      for (const p of Array.isArray(s.plans) ? s.plans : []) checkNamespaces(ctx, p, p.metadata, `Plan "${text(p.name)}"`);
     },
   }),
   plan({ id: 'SAAS-017', severity: 'error', source: 'SR/saas-param/', title: 'Every plan resolves metadata from itself or the service.', check(p, s, ctx) {
-    if (p.metadata === undefined && s.metadata === undefined) ctx.report({ node: p, message: `Plan "${p.name}" has no namespaces: neither the plan nor the service sets metadata, so Marketplace shows it nowhere.`, hint: 'Set metadata: { testNs: [...], prodNs: [...] } on the service (or the plan) with the names Marketplace issued.' });
+    if (p.metadata === undefined && s.metadata === undefined) ctx.report({ node: p, message: `Plan "${text(p.name)}" has no namespaces: neither the plan nor the service sets metadata, so Marketplace shows it nowhere.`, hint: 'Set metadata: { testNs: [...], prodNs: [...] } on the service (or the plan) with the names Marketplace issued.' });
   } }),
   svc({
     id: 'SAAS-018', severity: 'warning', source: 'SC/saas_param/#saas_param', title: 'Namespace names are the ones Marketplace issued.',
@@ -192,14 +192,14 @@ export const saasRules: Rule[] = [
   svc({ id: 'SAAS-020', severity: 'error', source: 'SC/saas_preview/#saas_preview', title: 'Every preview name is an option of some plan.', check(s, ctx) {
     if (!Array.isArray(s.preview)) return;
     const defined = new Set((Array.isArray(s.plans) ? s.plans : []).flatMap((p) => [...planOptionNames(p)]));
-    for (const p of s.preview) if (isPlainObject(p) && typeof p.name === 'string' && !defined.has(p.name)) ctx.report({ node: p, message: `preview names "${p.name}", which no plan of this service defines.`, hint: 'Use an option that at least one plan has, or remove it from preview.' });
+    for (const p of s.preview) if (isPlainObject(p) && typeof p.name === 'string' && !defined.has(p.name)) ctx.report({ node: p, message: `preview names "${text(p.name)}", which no plan of this service defines.`, hint: 'Use an option that at least one plan has, or remove it from preview.' });
   } }),
   svc({ id: 'SAAS-021', severity: 'warning', source: 'SC/saas_preview/#saas_preview', title: 'preview names are unique.', check(s, ctx) {
     if (!Array.isArray(s.preview)) return;
     const seen = new Set<string>();
     for (const p of s.preview) {
       if (!isPlainObject(p) || typeof p.name !== 'string') continue;
-      if (seen.has(p.name)) ctx.report({ node: p, message: `preview lists "${p.name}" twice.` });
+      if (seen.has(p.name)) ctx.report({ node: p, message: `preview lists "${text(p.name)}" twice.` });
       seen.add(p.name);
     }
   } }),
@@ -216,7 +216,7 @@ export const saasRules: Rule[] = [
       if (p.id !== undefined) {
         const k = classifyUuid(p.id);
         if (k === 'invalid') ctx.report({ node: p, field: 'id', message: `${label}: id ${JSON.stringify(p.id)} is not a UUID.`, hint: 'Generate one with crypto.randomUUID().' });
-        else if (k === 'other-version') ctx.report({ node: p, field: 'id', severity: 'warning', message: `${label}: id ${String(p.id)} is not a version-4 UUID.` });
+        else if (k === 'other-version') ctx.report({ node: p, field: 'id', severity: 'warning', message: `${label}: id ${text(p.id)} is not a version-4 UUID.` });
       }
       checkString(ctx, p, 'revision', p.revision, 255, `${label}: revision`);
       checkString(ctx, p, 'name', p.name, 255, `${label}: name`);
@@ -237,30 +237,30 @@ export const saasRules: Rule[] = [
     }
   } }),
   plan({ id: 'SAAS-026', severity: 'error', source: 'SR/saas-plan/', title: 'Plan plan_updateable, if present, is a boolean.', check(p, _s, ctx) {
-    if (p.plan_updateable !== undefined && typeof p.plan_updateable !== 'boolean') ctx.report({ node: p, field: 'plan_updateable', message: `Plan "${p.name}": plan_updateable must be a boolean.` });
+    if (p.plan_updateable !== undefined && typeof p.plan_updateable !== 'boolean') ctx.report({ node: p, field: 'plan_updateable', message: `Plan "${text(p.name)}": plan_updateable must be a boolean.` });
   } }),
   plan({ id: 'SAAS-027', severity: 'error', source: 'SR/display-section/', title: 'display is an object with pages, an array.', check(p, _s, ctx) {
     if (p.display === undefined) return;
-    if (!isPlainObject(p.display) || !Array.isArray(p.display.pages)) ctx.report({ node: p.display && isPlainObject(p.display) ? p.display : p, message: `Plan "${p.name}": display must be {"pages": [ … ]}.` });
+    if (!isPlainObject(p.display) || !Array.isArray(p.display.pages)) ctx.report({ node: p.display && isPlainObject(p.display) ? p.display : p, message: `Plan "${text(p.name)}": display must be {"pages": [ … ]}.` });
   } }),
   plan({ id: 'SAAS-028', severity: 'error', source: 'SR/display-section/', title: 'display.pages has at most 5 entries.', check(p, _s, ctx) {
     const pages = p.display?.pages;
     if (!Array.isArray(pages)) return;
-    if (pages.length > 5) ctx.report({ node: p.display, message: `Plan "${p.name}" has ${pages.length} wizard pages; at most 5 are allowed (plus the automatic first and last pages).` });
-    else if (pages.length > 3) ctx.report({ node: p.display, severity: 'warning', message: `Plan "${p.name}" has ${pages.length} wizard pages; with the two automatic pages that makes ${pages.length + 2} (H-09).` });
+    if (pages.length > 5) ctx.report({ node: p.display, message: `Plan "${text(p.name)}" has ${pages.length} wizard pages; at most 5 are allowed (plus the automatic first and last pages).` });
+    else if (pages.length > 3) ctx.report({ node: p.display, severity: 'warning', message: `Plan "${text(p.name)}" has ${pages.length} wizard pages; with the two automatic pages that makes ${pages.length + 2} (H-09).` });
   } }),
   plan({ id: 'SAAS-029', severity: 'error', source: 'SR/display-section/', title: 'Every page has name (≤ 32) and groups (an array).', check(p, _s, ctx) {
     for (const pg of Array.isArray(p.display?.pages) ? p.display.pages : []) {
-      if (!isPlainObject(pg)) { ctx.report({ node: p.display, message: `Plan "${p.name}": a wizard page must be an object.` }); continue; }
-      if (typeof pg.name !== 'string') ctx.report({ node: pg, message: `Plan "${p.name}": a wizard page has no name.` });
+      if (!isPlainObject(pg)) { ctx.report({ node: p.display, message: `Plan "${text(p.name)}": a wizard page must be an object.` }); continue; }
+      if (typeof pg.name !== 'string') ctx.report({ node: pg, message: `Plan "${text(p.name)}": a wizard page has no name.` });
       else if (codePoints(pg.name) > 32) ctx.report({ node: pg, field: 'name', message: `Page name ${JSON.stringify(pg.name)} is ${codePoints(pg.name)} characters; the limit is 32.` });
       if (!Array.isArray(pg.groups)) ctx.report({ node: pg, message: `Page ${JSON.stringify(pg.name)} must have groups, an array.` });
     }
   } }),
   plan({ id: 'SAAS-030', severity: 'error', source: 'SR/display-section/', title: 'Every group has name (≤ 255, may be empty) and parameters [{name, index?}].', check(p, _s, ctx) {
     for (const { group } of allGroups(p)) {
-      if (!isPlainObject(group)) { ctx.report({ node: p.display, message: `Plan "${p.name}": a group must be an object.` }); continue; }
-      if (typeof group.name !== 'string') ctx.report({ node: group, message: `Plan "${p.name}": a group has no name (use "" for an untitled group).` });
+      if (!isPlainObject(group)) { ctx.report({ node: p.display, message: `Plan "${text(p.name)}": a group must be an object.` }); continue; }
+      if (typeof group.name !== 'string') ctx.report({ node: group, message: `Plan "${text(p.name)}": a group has no name (use "" for an untitled group).` });
       else if (codePoints(group.name) > 255) ctx.report({ node: group, field: 'name', message: `Group name is ${codePoints(group.name)} characters; the limit is 255.` });
       if (!Array.isArray(group.parameters) || group.parameters.some((x) => !isPlainObject(x) || typeof x.name !== 'string')) ctx.report({ node: group, message: `Group ${JSON.stringify(group.name)}: parameters must be an array of {"name": "<option>"}.` });
     }
@@ -268,20 +268,20 @@ export const saasRules: Rule[] = [
   plan({ id: 'SAAS-031', severity: 'error', source: 'SR/display-section/', title: 'Every display parameter is an option of the plan.', check(p, _s, ctx) {
     const names = planOptionNames(p);
     for (const { group } of allGroups(p)) for (const param of Array.isArray(group?.parameters) ? group.parameters : []) {
-      if (isPlainObject(param) && typeof param.name === 'string' && !names.has(param.name)) ctx.report({ node: param, field: 'name', message: `Plan "${p.name}": the wizard shows "${param.name}", which the plan's schemas do not define.`, hint: 'Define the option in the plan, or remove it from the group.' });
+      if (isPlainObject(param) && typeof param.name === 'string' && !names.has(param.name)) ctx.report({ node: param, field: 'name', message: `Plan "${text(p.name)}": the wizard shows "${param.name}", which the plan's schemas do not define.`, hint: 'Define the option in the plan, or remove it from the group.' });
     }
   } }),
   plan({ id: 'SAAS-032', severity: 'error', source: 'SR/display-section/', title: 'An option appears in at most one group.', check(p, _s, ctx) {
     const seen = new Map<string, string>();
     for (const { group } of allGroups(p)) for (const param of Array.isArray(group?.parameters) ? group.parameters : []) {
       if (!isPlainObject(param) || typeof param.name !== 'string') continue;
-      if (seen.has(param.name)) ctx.report({ node: param, field: 'name', message: `Plan "${p.name}": option "${param.name}" appears in more than one group (first in ${JSON.stringify(seen.get(param.name))}).` });
+      if (seen.has(param.name)) ctx.report({ node: param, field: 'name', message: `Plan "${text(p.name)}": option "${param.name}" appears in more than one group (first in ${JSON.stringify(seen.get(param.name))}).` });
       else seen.set(param.name, group.name);
     }
   } }),
   plan({ id: 'SAAS-033', severity: 'error', source: 'SR/display-section/', title: 'index values are JSON integers.', check(p, _s, ctx) {
     const bad = (x: { index?: unknown; span?: import('../diagnostics.js').Span }, what: string) => {
-      if (x.index !== undefined && !(typeof x.index === 'number' && Number.isInteger(x.index))) ctx.report({ node: x, field: 'index', message: `Plan "${p.name}": ${what} index ${JSON.stringify(x.index)} is not an integer.` });
+      if (x.index !== undefined && !(typeof x.index === 'number' && Number.isInteger(x.index))) ctx.report({ node: x, field: 'index', message: `Plan "${text(p.name)}": ${what} index ${JSON.stringify(x.index)} is not an integer.` });
     };
     for (const pg of Array.isArray(p.display?.pages) ? p.display.pages : []) {
       if (!isPlainObject(pg)) continue;
@@ -296,7 +296,7 @@ export const saasRules: Rule[] = [
   plan({ id: 'SAAS-034', severity: 'warning', source: 'SC/saas_plan/#saas_plan_display', title: 'index values are unique among siblings.', check(p, _s, ctx) {
     const dup = (list: unknown[], what: string, node: object) => {
       const idx = list.filter(isPlainObject).map((x) => x.index).filter((i) => i !== undefined);
-      if (new Set(idx).size !== idx.length) ctx.report({ node, message: `Plan "${p.name}": ${what} have duplicate index values ${JSON.stringify(idx)}.` });
+      if (new Set(idx).size !== idx.length) ctx.report({ node, message: `Plan "${text(p.name)}": ${what} have duplicate index values ${JSON.stringify(idx)}.` });
     };
     const pages = Array.isArray(p.display?.pages) ? p.display.pages : [];
     dup(pages, 'pages', p.display);
@@ -310,7 +310,7 @@ export const saasRules: Rule[] = [
     const shown = new Set(allGroups(p).flatMap(({ group }) => (Array.isArray(group?.parameters) ? group.parameters : []).map((x) => x?.name)));
     for (const o of schemaOptions(p)) {
       if (o.option.actions?.includes('resource_usages')) continue;
-      if (!shown.has(o.name)) ctx.report({ node: o.span ? o : p, message: `Plan "${p.name}": option "${o.name}" is in the schemas but in no wizard group, so users never see it.`, hint: 'Add it to a group, or keep it hidden on purpose (constants).' });
+      if (!shown.has(o.name)) ctx.report({ node: o.span ? o : p, message: `Plan "${text(p.name)}": option "${o.name}" is in the schemas but in no wizard group, so users never see it.`, hint: 'Add it to a group, or keep it hidden on purpose (constants).' });
     }
   } }),
   plan({ id: 'SAAS-036', severity: 'error', source: 'SR/display-section/', title: '`when` grammar: one of in/not_in; key and values operands with one of param/const.', check(p, _s, ctx) {
@@ -330,15 +330,16 @@ export const saasRules: Rule[] = [
   } }),
   plan({ id: 'SAAS-037', severity: 'error', source: 'SR/display-section/', title: 'Every `when` param names an option of the plan.', check(p, _s, ctx) {
     const names = planOptionNames(p);
-    for (const { group } of allGroups(p)) for (const n of whenParams(group?.when)) if (!names.has(n)) ctx.report({ node: group.when, message: `Group ${JSON.stringify(group.name)}: when refers to "${n}", which is not an option of plan "${p.name}".` });
+    for (const { group } of allGroups(p)) for (const n of whenParams(group?.when)) if (!names.has(n)) ctx.report({ node: group.when, message: `Group ${JSON.stringify(group.name)}: when refers to "${n}", which is not an option of plan "${text(p.name)}".` });
   } }),
   plan({ id: 'SAAS-038', severity: 'error', source: 'SR/display-section/', title: 'The `when` key option is listed in a different group.', check(p, _s, ctx) {
     const groups = allGroups(p).map((g) => g.group);
     for (const g of groups) {
       const key = g?.when?.key?.param;
       if (typeof key !== 'string') continue;
-      const inOwn = (g.parameters ?? []).some((x) => x?.name === key);
-      const inOther = groups.some((o) => o !== g && (o.parameters ?? []).some((x) => x?.name === key));
+      const shows = (o: DisplayGroup) => Array.isArray(o?.parameters) && o.parameters.some((x) => x?.name === key);
+      const inOwn = shows(g);
+      const inOther = groups.some((o) => o !== g && shows(o));
       if (inOwn || !inOther) ctx.report({ node: g.when, message: `Group ${JSON.stringify(g.name)}: its when key "${key}" must be shown in a different group of the plan.`, hint: 'The condition depends on a value the user sets elsewhere in the wizard.' });
     }
   } }),
@@ -361,38 +362,38 @@ export const saasRules: Rule[] = [
         if (!isPlainObject(v) || !('const' in v)) continue;
         const c = v.const;
         const ok = t === 'integer' ? Number.isInteger(c) : t === 'number' ? typeof c === 'number' : typeof c === t;
-        if (!ok) ctx.report({ node: w, message: `Group ${JSON.stringify(group.name)}: when compares ${key} (${String(t)}) with ${JSON.stringify(c)}.` });
+        if (!ok) ctx.report({ node: w, message: `Group ${JSON.stringify(group.name)}: when compares ${key} (${text(t)}) with ${JSON.stringify(c)}.` });
       }
     }
   } }),
   plan({ id: 'SAAS-041', severity: 'warning', source: 'SR/display-section/', title: 'The broker honours every `when` condition when creating instances.', check(p, _s, ctx) {
     const conditional = allGroups(p).filter(({ group }) => group?.when);
-    if (conditional.length) ctx.report({ node: conditional[0]!.group.when, message: `Plan "${p.name}" has ${conditional.length} conditional group(s): the broker must ignore the options of hidden groups when it creates an instance.` });
+    if (conditional.length) ctx.report({ node: conditional[0]!.group.when, message: `Plan "${text(p.name)}" has ${conditional.length} conditional group(s): the broker must ignore the options of hidden groups when it creates an instance.` });
   } }),
   plan({ id: 'SAAS-042', severity: 'error', source: 'SR/billing-section/', title: 'billing.cost is a number ≥ 0.', check(p, _s, ctx) {
     if (!isPlainObject(p.billing)) return;
-    if (!isNonNegNumber(p.billing.cost)) ctx.report({ node: p.billing, field: 'cost', message: `Plan "${p.name}": billing.cost must be a number ≥ 0; got ${JSON.stringify(p.billing.cost)}.` });
+    if (!isNonNegNumber(p.billing.cost)) ctx.report({ node: p.billing, field: 'cost', message: `Plan "${text(p.name)}": billing.cost must be a number ≥ 0; got ${JSON.stringify(p.billing.cost)}.` });
   } }),
   plan({ id: 'SAAS-043', severity: 'error', source: 'SR/billing-section/', title: 'Billing periods match the period grammar.', check(p, _s, ctx) {
     if (!isPlainObject(p.billing)) return;
     for (const f of ['billing_cycle_flat', 'billing_cycle_step'] as const) {
       const v = p.billing[f];
-      if (v !== undefined && !parsePeriod(v)) ctx.report({ node: p.billing, field: f, message: `Plan "${p.name}": ${f} ${JSON.stringify(v)} is not a period like "1 mons 0 days", "30 days" or "1 mons".` });
+      if (v !== undefined && !parsePeriod(v)) ctx.report({ node: p.billing, field: f, message: `Plan "${text(p.name)}": ${f} ${JSON.stringify(v)} is not a period like "1 mons 0 days", "30 days" or "1 mons".` });
     }
   } }),
   plan({ id: 'SAAS-044', severity: 'error', source: 'SR/billing-section/', title: 'billing.refundable, if present, is a boolean.', check(p, _s, ctx) {
-    if (isPlainObject(p.billing) && p.billing.refundable !== undefined && typeof p.billing.refundable !== 'boolean') ctx.report({ node: p.billing, field: 'refundable', message: `Plan "${p.name}": refundable must be a boolean.` });
+    if (isPlainObject(p.billing) && p.billing.refundable !== undefined && typeof p.billing.refundable !== 'boolean') ctx.report({ node: p.billing, field: 'refundable', message: `Plan "${text(p.name)}": refundable must be a boolean.` });
   } }),
   plan({ id: 'SAAS-045', severity: 'warning', source: 'SR/billing-section/', title: 'refundable and billing cycles belong inside billing.', check(p, _s, ctx) {
-    for (const k of Object.keys(p.billing?.misplaced ?? {})) ctx.report({ node: p, field: k, message: `Plan "${p.name}": ${k} is at plan level; it belongs inside billing (the docs' example misplaces it, G-03).`, hint: 'vkmp emits it inside billing.' });
+    for (const k of Object.keys(p.billing?.misplaced ?? {})) ctx.report({ node: p, field: k, message: `Plan "${text(p.name)}": ${k} is at plan level; it belongs inside billing (the docs' example misplaces it, G-03).`, hint: 'vkmp emits it inside billing.' });
   } }),
   plan({ id: 'SAAS-046', severity: 'error', source: 'SR/billing-section/', title: 'Every billing.options key is an option of the plan.', check(p, _s, ctx) {
-    for (const o of p.options ?? []) if (o.option.billing !== undefined && (o as { billingOnly?: boolean }).billingOnly) ctx.report({ node: o, message: `Plan "${p.name}": billing.options prices "${o.name}", which the plan's schemas do not define.` });
+    for (const o of p.options ?? []) if (o.option.billing !== undefined && (o as { billingOnly?: boolean }).billingOnly) ctx.report({ node: o, message: `Plan "${text(p.name)}": billing.options prices "${o.name}", which the plan's schemas do not define.` });
   } }),
   plan({ id: 'SAAS-047', severity: 'error', source: 'SR/billing-section/', title: 'Only integer, number or boolean options are priced.', check(p, _s, ctx) {
     for (const o of p.options ?? []) {
       const t = o.option.schema?.type;
-      if (o.option.billing !== undefined && t !== 'integer' && t !== 'number' && t !== 'boolean' && !(o as { billingOnly?: boolean }).billingOnly) ctx.report({ node: o, message: `Plan "${p.name}": option "${o.name}" of type ${String(t)} cannot appear in billing.options; only integer, number and boolean options are priced.` });
+      if (o.option.billing !== undefined && t !== 'integer' && t !== 'number' && t !== 'boolean' && !(o as { billingOnly?: boolean }).billingOnly) ctx.report({ node: o, message: `Plan "${text(p.name)}": option "${o.name}" of type ${text(t)} cannot appear in billing.options; only integer, number and boolean options are priced.` });
     }
   } }),
   ...(['SAAS-048', 'SAAS-049', 'SAAS-050'] as const).map((id) =>
@@ -401,11 +402,11 @@ export const saasRules: Rule[] = [
       for (const o of p.options ?? []) {
         // A postpaid option without billing is SAAS-051 (a warning), not a malformed billing entry.
         if (o.option.billing === undefined) continue;
-        for (const f of checkOption(o.option, 'saas')) if (f.area === 'billing' && f.rule === source) ctx.report({ node: o, message: `Plan "${p.name}": ${f.message}`, severity: f.severity, hint: f.hint });
+        for (const f of checkOption(o.option, 'saas')) if (f.area === 'billing' && f.rule === source) ctx.report({ node: o, message: `Plan "${text(p.name)}": ${f.message}`, severity: f.severity, hint: f.hint });
       }
     } })),
   plan({ id: 'SAAS-051', severity: 'warning', source: 'SR/billing-section/', title: 'Every postpaid option has billing.', check(p, _s, ctx) {
-    for (const o of p.options ?? []) if (o.option.actions?.includes('resource_usages') && o.option.billing === undefined) ctx.report({ node: o, message: `Plan "${p.name}": postpaid option "${o.name}" has no entry in billing.options, so it is never charged.` });
+    for (const o of p.options ?? []) if (o.option.actions?.includes('resource_usages') && o.option.billing === undefined) ctx.report({ node: o, message: `Plan "${text(p.name)}": postpaid option "${o.name}" has no entry in billing.options, so it is never charged.` });
   } }),
   listed({ id: 'SAAS-052', severity: 'error', scope: 'reader', source: 'SR/schemas-section/', title: 'schemas has create, update, resource_usages and service_binding.create with parameters.' }),
   listed({ id: 'SAAS-053', severity: 'error', scope: 'reader', source: 'SR/schemas-section/', title: 'schemas parameters have $schema (draft-04), type object and properties.' }),
@@ -413,24 +414,24 @@ export const saasRules: Rule[] = [
     const opts = schemaOptions(p);
     const post = opts.filter((o) => o.option.actions?.includes('resource_usages'));
     const pre = opts.filter((o) => !o.option.actions?.includes('resource_usages'));
-    if (post.length && pre.length) ctx.report({ node: p, message: `Plan "${p.name}" has both create/update options (${pre.map((o) => o.name).join(', ')}) and postpaid options (${post.map((o) => o.name).join(', ')}); a SaaS plan has one or the other.`, hint: 'Split it into a prepaid plan and a free pay-as-you-go plan.' });
+    if (post.length && pre.length) ctx.report({ node: p, message: `Plan "${text(p.name)}" has both create/update options (${pre.map((o) => o.name).join(', ')}) and postpaid options (${post.map((o) => o.name).join(', ')}); a SaaS plan has one or the other.`, hint: 'Split it into a prepaid plan and a free pay-as-you-go plan.' });
   } }),
   plan({ id: 'SAAS-055', severity: 'error', source: 'SR/schemas-section/', title: 'Option type is integer, number, string or boolean; no datasource or tag.', check(p, _s, ctx) {
     for (const o of schemaOptions(p)) {
       const sch = o.option.schema ?? ({} as Record<string, unknown>);
-      if (!['integer', 'number', 'string', 'boolean'].includes(sch.type as string)) ctx.report({ node: o, message: `Plan "${p.name}": option "${o.name}" has type ${JSON.stringify(sch.type)}; allowed: integer, number, string, boolean.` });
-      if (sch.datasource !== undefined) ctx.report({ node: o, message: `Plan "${p.name}": option "${o.name}" uses datasource, which SaaS does not support (image-based only).` });
-      if (sch.tag !== undefined) ctx.report({ node: o, message: `Plan "${p.name}": option "${o.name}" uses tag, which SaaS does not support (image-based only).` });
+      if (!['integer', 'number', 'string', 'boolean'].includes(sch.type as string)) ctx.report({ node: o, message: `Plan "${text(p.name)}": option "${o.name}" has type ${JSON.stringify(sch.type)}; allowed: integer, number, string, boolean.` });
+      if (sch.datasource !== undefined) ctx.report({ node: o, message: `Plan "${text(p.name)}": option "${o.name}" uses datasource, which SaaS does not support (image-based only).` });
+      if (sch.tag !== undefined) ctx.report({ node: o, message: `Plan "${text(p.name)}": option "${o.name}" uses tag, which SaaS does not support (image-based only).` });
     }
   } }),
   plan({ id: 'SAAS-056', severity: 'error', source: 'SR/billing-section/', title: 'resource_usages options are integer or number.', check(p, _s, ctx) {
-    for (const o of p.options ?? []) if (o.option.actions?.includes('resource_usages') && o.option.schema?.type !== 'integer' && o.option.schema?.type !== 'number') ctx.report({ node: o, message: `Plan "${p.name}": postpaid option "${o.name}" has type ${JSON.stringify(o.option.schema?.type)}; postpaid options are integer or number.` });
+    for (const o of p.options ?? []) if (o.option.actions?.includes('resource_usages') && o.option.schema?.type !== 'integer' && o.option.schema?.type !== 'number') ctx.report({ node: o, message: `Plan "${text(p.name)}": postpaid option "${o.name}" has type ${JSON.stringify(o.option.schema?.type)}; postpaid options are integer or number.` });
   } }),
   plan({ id: 'SAAS-057', severity: 'error', source: 'SR/schemas-section/', title: 'Option properties satisfy the subtype rules IB-027…IB-041.', check(p, _s, ctx) {
     const sub = (o: typeof p.options[number], schema: typeof o.option.schema, label: string) => {
       for (const f of checkOption({ ...o.option, schema }, 'saas')) {
         if (f.area !== 'schema' || f.rule === 'IB-025' || f.rule === 'IB-042') continue; // SAAS-055 / SAAS-056
-        ctx.report({ node: o, message: `Plan "${p.name}"${label}: ${f.message} (${f.rule})`, severity: f.severity, hint: f.hint });
+        ctx.report({ node: o, message: `Plan "${text(p.name)}"${label}: ${f.message} (${f.rule})`, severity: f.severity, hint: f.hint });
       }
     };
     for (const o of p.options ?? []) {
@@ -460,7 +461,7 @@ export const saasRules: Rule[] = [
       const inner = m.value[c.serviceName];
       const map = isPlainObject(inner) ? inner : {};
       for (const s of c.services) for (const p of Array.isArray(s.plans) ? s.plans : []) {
-        if (typeof p.id === 'string' && !(p.id in map)) ctx.report({ node: p, field: 'id', message: `Plan "${p.name}" (${p.id}) is missing from plan_mapping.json; the broker cannot map it to a SaaS plan.`, hint: c.sourceFile ? 'Add "<plan id>": "<SaaS plan id>" under the SERVICE_NAME key.' : 'Set planId on the plan.' });
+        if (typeof p.id === 'string' && !(p.id in map)) ctx.report({ node: p, field: 'id', message: `Plan "${text(p.name)}" (${p.id}) is missing from plan_mapping.json; the broker cannot map it to a SaaS plan.`, hint: c.sourceFile ? 'Add "<plan id>": "<SaaS plan id>" under the SERVICE_NAME key.' : 'Set planId on the plan.' });
       }
     },
   }),
@@ -504,7 +505,7 @@ export const saasRules: Rule[] = [
     },
   }),
   plan({ id: 'SAAS-071', severity: 'warning', source: 'SR/schemas-section/', title: 'An option in both create and update is defined identically.', check(p, _s, ctx) {
-    for (const o of p.options ?? []) if (o.updateSchema) ctx.report({ node: o, message: `Plan "${p.name}": option "${o.name}" is defined differently in create and update (H-23).` });
+    for (const o of p.options ?? []) if (o.updateSchema) ctx.report({ node: o, message: `Plan "${text(p.name)}": option "${o.name}" is defined differently in create and update (H-23).` });
   } }),
   rule<CatalogRule>({
     id: 'SAAS-072', severity: 'warning', scope: 'catalog', kinds: ['saas'], section: S, source: 'MA/saas_add/saas_broker_add_configuration/',
