@@ -28,11 +28,16 @@ export async function buildCommand(flags: BuildFlags): Promise<number> {
     else process.stderr.write(`error OUT-001: ${message}\nThe previous output, if any, was left as it was.\n`);
     return 1;
   }
-  const outputs = sortedEntries(result.tree).map(([path, bytes]) => ({ path: relative(process.cwd(), resolve(outDir, path)), bytes: bytes.length }));
-  if (flags.json) process.stdout.write(jsonDocument('build', true, result.diagnostics, { outputs }));
+  const entries = sortedEntries(result.tree);
+  const shown = (path: string) => relative(process.cwd(), resolve(outDir, path));
+  const outputs = entries.map(([path, bytes]) => ({ path: shown(path), bytes: bytes.length }));
+  // Image-based service packages: a zip at the top of the output directory is what gets uploaded.
+  const packages = entries.filter(([path]) => path.endsWith('.zip') && !path.includes('/')).map(([path, bytes]) => ({ path: shown(path), bytes: bytes.length }));
+  if (flags.json) process.stdout.write(jsonDocument('build', true, result.diagnostics, { outputs, packages: packages.map((p) => p.path) }));
   else {
     printDiagnostics(result.diagnostics);
     for (const o of outputs) process.stdout.write(`wrote ${o.path} (${o.bytes} bytes)\n`);
+    for (const p of packages) process.stdout.write(`package ${p.path} (${p.bytes} bytes): upload this zip to Marketplace\n`);
     process.stdout.write(`build ok: ${summary(result.diagnostics)}\n`);
   }
   return 0;
