@@ -28,3 +28,5 @@ export * from './terraform/index.js';
 export * from './zip/index.js';
 export * from './assets/index.js';
 export * from './preview/index.js';
+export * from './diff/index.js';
+export * from './state/index.js';
