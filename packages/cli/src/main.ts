@@ -56,6 +56,32 @@ program
   .option('--json', 'print a JSON document instead of text')
   .action((flags) => run(async () => (await import('./commands/preview.js')).previewCommand(flags)));
 
+program
+  .command('diff')
+  .description('what a deploy would change (prices, plans, options) and which revisions must change; compared with the deployed state by default')
+  .option('-c, --config <path>', 'path of vkmp.config.ts (default: found from the current directory up)')
+  .option('--against <baseline>', 'compare with a build dir, a package zip, a catalog JSON, git:<ref> or a broker URL (default: .vkmp/deployed)')
+  .option('--head <artifact>', 'compare this artifact instead of the sources (a build dir, catalog JSON, broker or package dir, zip)')
+  .option('--format <format>', 'text, markdown (for merge-request comments) or json', 'text')
+  .option('--json', 'same as --format json')
+  .option('--exit-code', 'exit with 2 when there are changes, 0 when there are none (1 on errors)')
+  .option('--bump', 'rewrite the revisions that must change in the TypeScript sources, then diff again')
+  .option('--allow-removed <revision...>', 'SaaS revisions (or <id>@<revision>) whose catalog sections may be deleted: never published or withdrawn (REV-007)')
+  .option('--broker-api-version <version>', 'x-broker-api-version sent to a broker URL', '0.1')
+  .action((flags) => run(async () => (await import('./commands/diff.js')).diffCommand(flags)));
+
+const state = program.command('state').description('the deployed state in .vkmp/deployed/<service>.json (written by deploy)');
+state
+  .command('record')
+  .description('record the deployed state from the current build, or from an existing artifact when adopting vkmp on a live service')
+  .option('-c, --config <path>', 'path of vkmp.config.ts (default: found from the current directory up)')
+  .option('--from <artifact>', 'record this artifact instead of the build: a build dir, catalog JSON, broker or package dir, or zip')
+  .option('--service <name...>', 'record only these SERVICE_NAMEs')
+  .option('--at <time>', 'deploy time to record (ISO 8601; default: now)')
+  .option('--reset-ledger', 'forget previously recorded revisions (REV-003 ledger) for the recorded services')
+  .option('--json', 'print a JSON document instead of text')
+  .action((flags) => run(async () => (await import('./commands/state.js')).stateRecordCommand(flags)));
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`vkmp: ${(error as Error).message}\n`);
   process.exitCode = 1;
