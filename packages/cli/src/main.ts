@@ -82,6 +82,34 @@ state
   .option('--json', 'print a JSON document instead of text')
   .action((flags) => run(async () => (await import('./commands/state.js')).stateRecordCommand(flags)));
 
+program
+  .command('import')
+  .description('generate a vkmp project (DSL TypeScript) from a SaaS catalog_<NAME>.json or broker directory; `vkmp build` reproduces the catalog')
+  .argument('<path>', 'catalog_<NAME>.json (plan_mapping.json beside it is used), or a broker directory with resources/')
+  .option('-o, --out <dir>', 'project directory to write (default: the current directory)')
+  .option('--force', 'replace files that already exist')
+  .option('--allow-invalid', 'import even with rule errors or values the DSL cannot express (each named; the code may need fixes)')
+  .option('--json', 'print a JSON document instead of text')
+  .action((path: string, flags) => run(async () => (await import('./commands/import.js')).importCommand(path, flags)));
+
+program
+  .command('schema')
+  .description('write JSON Schema (draft-07) documents for the SaaS catalog, plan_mapping.json and the image-based YAML files')
+  .option('-o, --out <dir>', 'output directory (default: schemas)')
+  .option('--json', 'print a JSON document instead of text')
+  .action((flags) => run(async () => (await import('./commands/schema.js')).schemaCommand(flags)));
+
+program
+  .command('init')
+  .description('scaffold a vendor repository (npm scripts, config, one service with two plans, CI recipe) that checks and builds at once')
+  .addArgument(program.createArgument('[kind]', 'app kind').choices(['saas', 'image-based']).default('saas'))
+  .argument('[dir]', 'target directory (default: the current directory)')
+  .option('--from <path>', 'import this SaaS catalog (file or broker directory) instead of the template')
+  .option('--force', 'replace files that already exist')
+  .option('--allow-invalid', 'with --from: import even with rule errors or values the DSL cannot express')
+  .option('--json', 'print a JSON document instead of text')
+  .action((kind: 'saas' | 'image-based', dir: string | undefined, flags) => run(async () => (await import('./commands/init.js')).initCommand(kind, dir, flags)));
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`vkmp: ${(error as Error).message}\n`);
   process.exitCode = 1;
