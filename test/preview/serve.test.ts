@@ -225,6 +225,28 @@ describe('vkmp preview --serve', () => {
     expect(await s.exit).toBe(0);
   });
 
+  it('--json prints one document with the URL, the pages and the diagnostics', async () => {
+    const dir = exampleCopy();
+    const child = spawn(process.execPath, [cliBin, 'preview', '--serve', '--port', '0', '--json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    children.push(child);
+    const exit = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const doc = await until('the JSON document', async () => {
+      try {
+        return JSON.parse(out) as { format_version: string; command: string; ok: boolean; url: string; pages: string[]; diagnostics: { code: string }[] };
+      } catch {
+        return undefined;
+      }
+    });
+    expect(doc).toMatchObject({ format_version: '1', command: 'preview', ok: true });
+    expect(doc.pages).toEqual([`${doc.url}VKT.html`, `${doc.url}index.html`]);
+    expect(doc.diagnostics.map((d) => d.code)).toContain('SAAS-010');
+    expect((await fetch(doc.pages[0])).status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+
   it('a port in use: a clear message and exit 1', async () => {
     const dir = exampleCopy();
     const blocker: Server = createServer();

@@ -155,7 +155,7 @@ async function serve(flags: PreviewFlags): Promise<number> {
   let watched = new Set<string>();
   let watcher: FSWatcher | undefined;
 
-  const rebuild = async (): Promise<{ ok: boolean; pages: string[] }> => {
+  const rebuild = async (): Promise<{ ok: boolean; pages: string[]; diagnostics: readonly Diagnostic[] }> => {
     let result: CompileResult | undefined;
     let diagnostics: readonly Diagnostic[];
     try {
@@ -189,7 +189,7 @@ async function serve(flags: PreviewFlags): Promise<number> {
     watched = next;
     const ok = state.error === undefined;
     if (!flags.json || !ok) printDiagnostics(diagnostics);
-    return { ok, pages };
+    return { ok, pages, diagnostics };
   };
 
   const first = await rebuild();
@@ -229,7 +229,7 @@ async function serve(flags: PreviewFlags): Promise<number> {
   watcher.on('all', schedule);
 
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ format_version: '1', command: 'preview', ok: first.ok, url: `${origin}/`, pages: first.pages.map((p) => `${origin}/${p}`) })}\n`);
+    process.stdout.write(jsonDocument('preview', first.ok, first.diagnostics, { url: `${origin}/`, pages: first.pages.map((p) => `${origin}/${p}`) }));
   } else {
     process.stdout.write(`serving ${origin}/ (Ctrl+C to stop)\n`);
     for (const p of first.pages) process.stdout.write(`  ${origin}/${p}\n`);

@@ -135,7 +135,7 @@ function previewPlan(plan: PlanModel): PreviewPlan {
       option: { name: po.option.name, actions: po.option.actions, schema: po.option.schema, ...(po.option.billing ? { billing: po.option.billing } : {}) },
     })),
     display: {
-      pages: plan.display.pages.map((p) => ({
+      pages: (plan.display?.pages ?? []).map((p) => ({
         name: p.name,
         groups: p.groups.map((g): DisplayGroup => ({ name: g.name, parameters: g.parameters.map((x) => ({ name: x.name })), ...(g.when ? { when: when(g.when) } : {}) })),
       })),
@@ -164,7 +164,7 @@ function renderPlan(service: ServiceModel, plan: PlanModel, index: number): Plan
   const pagesHtml: string[] = [];
   const stepNames: string[] = ['Plan'];
 
-  plan.display.pages.forEach((page, pi) => {
+  (plan.display?.pages ?? []).forEach((page, pi) => {
     stepNames.push(page.name);
     const pageIndex = pi + 1;
     let groups = '';
@@ -199,7 +199,7 @@ function renderPlan(service: ServiceModel, plan: PlanModel, index: number): Plan
     );
   });
 
-  const lastIndex = plan.display.pages.length + 1;
+  const lastIndex = (plan.display?.pages ?? []).length + 1;
   stepNames.push('Summary');
   const label = (option: string, value: unknown) => labels.get(option) ?? displayValue(value);
   const undisplayed = plan.options.filter((po) => !displayed.has(po.name));
