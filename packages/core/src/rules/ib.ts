@@ -18,7 +18,7 @@ import { planTerraform } from '../ib/terraform.js';
 import type { DisplayGroup, EntityModel, Located, OptionModel, PlanModel, PlanOption, ServiceModel, WhenModel, WhenOperand } from '../model/types.js';
 import { parsePeriod } from '../util/period.js';
 import { classifyUuid, codePoints, describeType, isPlainObject } from '../util/strings.js';
-import { rule, type ListedRule, type PlanRule, type Rule, type RuleContext, type ServiceRule } from './engine.js';
+import { rule, text, type ListedRule, type PlanRule, type Rule, type RuleContext, type ServiceRule } from './engine.js';
 import { checkOption, classifyOption, VOLUME_TYPES, type OptionFinding } from './option-checks.js';
 
 const S = '§C.14';
@@ -205,7 +205,7 @@ export const ibRules: Rule[] = [
       if (s.id === undefined || s.id === null) return;
       const k = classifyUuid(s.id);
       if (k === 'invalid') ctx.report({ node: s, field: 'id', message: `Service id ${JSON.stringify(s.id)} is not a UUID.`, hint: 'Generate one with `node -e "console.log(crypto.randomUUID())"`; placeholders like 04527a41-XXXX-… are invalid.' });
-      else if (k === 'other-version') ctx.report({ node: s, field: 'id', severity: 'warning', message: `Service id ${String(s.id)} is a UUID but not version 4.` });
+      else if (k === 'other-version') ctx.report({ node: s, field: 'id', severity: 'warning', message: `Service id ${text(s.id)} is a UUID but not version 4.` });
     },
   }),
   svc({
@@ -407,7 +407,7 @@ export const ibRules: Rule[] = [
         if (typeof o.schema.tag !== 'string' || o.schema.tag === '') ctx.report({ node: o, field: 'tag', message: `Option "${o.name}": tag must be a non-empty string, got ${JSON.stringify(o.schema.tag)}.` });
         // Other subtypes are reported by IB-029 (the keyword matrix).
         if (classifyOption(o) === 'datasource' && datasourceType(o) !== 'volume_type') {
-          ctx.report({ node: o, field: 'tag', message: `Option "${o.name}": tag links a disk type with a disk size; a ${String(datasourceType(o))} datasource cannot have one.`, hint: 'Put the tag on the volume_type option and on the disk-size integer option.' });
+          ctx.report({ node: o, field: 'tag', message: `Option "${o.name}": tag links a disk type with a disk size; a ${text(datasourceType(o))} datasource cannot have one.`, hint: 'Put the tag on the volume_type option and on the disk-size integer option.' });
         }
       }
     },
@@ -456,7 +456,7 @@ export const ibRules: Rule[] = [
       if (p.id !== undefined && p.id !== null) {
         const k = classifyUuid(p.id);
         if (k === 'invalid') ctx.report({ node: p, field: 'id', message: `${label(p)}: id ${JSON.stringify(p.id)} is not a UUID.`, hint: 'Generate one with crypto.randomUUID().' });
-        else if (k === 'other-version') ctx.report({ node: p, field: 'id', severity: 'warning', message: `${label(p)}: id ${String(p.id)} is not a version-4 UUID.` });
+        else if (k === 'other-version') ctx.report({ node: p, field: 'id', severity: 'warning', message: `${label(p)}: id ${text(p.id)} is not a version-4 UUID.` });
       }
       checkString(ctx, p, 'revision', p.revision, 255, `${label(p)}: revision`);
       checkString(ctx, p, 'description', p.description, 255, `${label(p)}: description`);
@@ -597,7 +597,7 @@ export const ibRules: Rule[] = [
         if (typeof n !== 'string') ctx.report({ node: p, field: 'resource_usages', message: `${label(p)}: resource_usages has ${JSON.stringify(n)}; items are option names.` });
         else if (!options.has(n)) ctx.report({ node: p, field: 'resource_usages', message: `${label(p)}: resource_usages names "${n}", which has no file parameters/${n}.yaml.` });
         else if (!isPostpaid(options.get(n))) ctx.report({ node: p, field: 'resource_usages', message: `${label(p)}: resource_usages names "${n}", which is not postpaid (its actions are not [resource_usages]).` });
-        if (seen.has(n)) ctx.report({ node: p, field: 'resource_usages', message: `${label(p)}: resource_usages lists "${String(n)}" twice.` });
+        if (seen.has(n)) ctx.report({ node: p, field: 'resource_usages', message: `${label(p)}: resource_usages lists "${text(n)}" twice.` });
         seen.add(n);
       }
     },
@@ -632,7 +632,7 @@ export const ibRules: Rule[] = [
     check(p, _s, ctx) {
       if (!arr(p.resource_usages).length) return;
       const cost = isPlainObject(p.billing) ? p.billing.cost : undefined;
-      if (p.free !== true || cost !== 0) ctx.report({ node: p, field: 'free', message: `${label(p)} has postpaid options (resource_usages: ${arr<string>(p.resource_usages).join(', ')}) but is not free (free: ${String(p.free)}, cost: ${String(cost)}); usage-based billing is allowed only in free plans.`, hint: 'Set free: true and billing.cost: 0, or move the postpaid option to a free plan.' });
+      if (p.free !== true || cost !== 0) ctx.report({ node: p, field: 'free', message: `${label(p)} has postpaid options (resource_usages: ${arr<string>(p.resource_usages).join(', ')}) but is not free (free: ${text(p.free)}, cost: ${text(cost)}); usage-based billing is allowed only in free plans.`, hint: 'Set free: true and billing.cost: 0, or move the postpaid option to a free plan.' });
     },
   }),
 
@@ -657,7 +657,7 @@ export const ibRules: Rule[] = [
         reported.add(name);
         ctx.report({ node, span, message: `${label(p)}: option "${name}" is ${why} but is in no wizard group; every option of a plan appears in exactly one group.`, hint: 'Add it to a group of the plan\'s wizard (display.yaml pages).' });
       };
-      for (const e of arr<EntityModel>(p.entities)) if (isPlainObject(e)) for (const { name, what } of entityParams(e)) need(name, e, `the ${what} of a ${String(e.entity)} entity`);
+      for (const e of arr<EntityModel>(p.entities)) if (isPlainObject(e)) for (const { name, what } of entityParams(e)) need(name, e, `the ${what} of a ${text(e.entity)} entity`);
       const tf = planTerraform(p);
       for (const v of tf?.variables ?? []) if (!SPECIAL_VARIABLES.has(v.name)) need(v.name, p, 'a Terraform variable of the plan', v.nameSpan);
     },
@@ -721,7 +721,7 @@ export const ibRules: Rule[] = [
     id: 'IB-080', severity: 'error', source: 'CFG/ib_display/#IBdisplay_when', title: 'when: one of in/not_in; key and values operands with exactly one of param/const; values non-empty.',
     check(p, _s, ctx) {
       for (const g of allGroups(p)) if (g.when !== undefined) checkWhenGrammar(ctx, g.when, `${label(p)}, group ${JSON.stringify(g.name)}`);
-      for (const e of arr<EntityModel>(p.entities)) if (isPlainObject(e) && e.when !== undefined) checkWhenGrammar(ctx, e.when, `${label(p)}, ${String(e.entity)} entity`);
+      for (const e of arr<EntityModel>(p.entities)) if (isPlainObject(e) && e.when !== undefined) checkWhenGrammar(ctx, e.when, `${label(p)}, ${text(e.entity)} entity`);
     },
   }),
   plan({
@@ -743,7 +743,7 @@ export const ibRules: Rule[] = [
       }
       for (const e of arr<EntityModel>(p.entities)) {
         if (!isPlainObject(e) || !e.when) continue;
-        for (const n of whenParams(e.when)) if (!names.has(n)) ctx.report({ node: e.when, message: `${label(p)}, ${String(e.entity)} entity: when refers to "${n}", which is not an option of the plan.` });
+        for (const n of whenParams(e.when)) if (!names.has(n)) ctx.report({ node: e.when, message: `${label(p)}, ${text(e.entity)} entity: when refers to "${n}", which is not an option of the plan.` });
       }
     },
   }),
@@ -770,15 +770,15 @@ export const ibRules: Rule[] = [
       for (const e of arr<EntityModel>(p.entities)) {
         if (!isPlainObject(e)) continue;
         const c = e.count;
-        const what = `${label(p)}: the ${String(e.entity)} entity`;
+        const what = `${label(p)}: the ${text(e.entity)} entity`;
         if (c === undefined) ctx.report({ node: e, field: 'count', message: `${what} has no count ({const: 1} or {param: <integer option>}).` });
         else if (!operandOk(c)) ctx.report({ node: e, field: 'count', message: `${what}: count must have exactly one of const and param.` });
         else if ('const' in c) {
           if (!Number.isInteger(c.const) || (c.const as number) < 0) ctx.report({ node: e, field: 'count', message: `${what}: count.const must be an integer ≥ 0, got ${JSON.stringify(c.const)} (H-21).` });
         } else {
-          const o = options.get(String(c.param));
-          if (!o) ctx.report({ node: e, field: 'count', message: `${what}: count.param names "${String(c.param)}", which has no file parameters/${String(c.param)}.yaml.` });
-          else if (o.schema?.type !== 'integer' || classifyOption(o) === 'postpaid') ctx.report({ node: e, field: 'count', message: `${what}: count.param "${o.name}" must be an integer option the user sets (it is ${classifyOption(o) ?? String(o.schema?.type)}) (H-21).` });
+          const o = options.get(text(c.param));
+          if (!o) ctx.report({ node: e, field: 'count', message: `${what}: count.param names "${text(c.param)}", which has no file parameters/${text(c.param)}.yaml.` });
+          else if (o.schema?.type !== 'integer' || classifyOption(o) === 'postpaid') ctx.report({ node: e, field: 'count', message: `${what}: count.param "${o.name}" must be an integer option the user sets (it is ${classifyOption(o) ?? text(o.schema?.type)}) (H-21).` });
         }
       }
     },
@@ -796,8 +796,8 @@ export const ibRules: Rule[] = [
         else if ('const' in f) {
           if (typeof f.const !== 'string' || f.const === '') ctx.report({ node: e, field: 'flavor', message: `${what}: flavor.const must be a flavor ID (a string), got ${JSON.stringify(f.const)}.` });
         } else {
-          const o = options.get(String(f.param));
-          if (!o) ctx.report({ node: e, field: 'flavor', message: `${what}: flavor.param names "${String(f.param)}", which has no file parameters/${String(f.param)}.yaml.` });
+          const o = options.get(text(f.param));
+          if (!o) ctx.report({ node: e, field: 'flavor', message: `${what}: flavor.param names "${text(f.param)}", which has no file parameters/${text(f.param)}.yaml.` });
           else if (datasourceType(o) !== 'flavor') ctx.report({ node: e, field: 'flavor', message: `${what}: flavor.param "${o.name}" must be a datasource option of type flavor.`, hint: 'Use option.datasource.flavor({...}).' });
         }
       }
@@ -824,8 +824,8 @@ export const ibRules: Rule[] = [
           else if ('const' in t) {
             if (!VOLUME_TYPES.includes(t.const as string)) ctx.report({ node: at, field: 'disks', message: `${what}: disks[${i}].type.const ${JSON.stringify(t.const)} is not one of ${VOLUME_TYPES.join(', ')}.` });
           } else {
-            const o = options.get(String(t.param));
-            if (!o) ctx.report({ node: at, field: 'disks', message: `${what}: disks[${i}].type.param names "${String(t.param)}", which has no option file.` });
+            const o = options.get(text(t.param));
+            if (!o) ctx.report({ node: at, field: 'disks', message: `${what}: disks[${i}].type.param names "${text(t.param)}", which has no option file.` });
             else if (datasourceType(o) !== 'volume_type') ctx.report({ node: at, field: 'disks', message: `${what}: disks[${i}].type.param "${o.name}" must be a volume_type datasource option.` });
           }
           const z = d.size as WhenOperand | undefined;
@@ -833,8 +833,8 @@ export const ibRules: Rule[] = [
           else if ('const' in z) {
             if (!Number.isInteger(z.const) || (z.const as number) <= 0) ctx.report({ node: at, field: 'disks', message: `${what}: disks[${i}].size.const must be a positive integer (GB), got ${JSON.stringify(z.const)}.` });
           } else {
-            const o = options.get(String(z.param));
-            if (!o) ctx.report({ node: at, field: 'disks', message: `${what}: disks[${i}].size.param names "${String(z.param)}", which has no option file.` });
+            const o = options.get(text(z.param));
+            if (!o) ctx.report({ node: at, field: 'disks', message: `${what}: disks[${i}].size.param names "${text(z.param)}", which has no option file.` });
             else if (o.schema?.type !== 'integer' || classifyOption(o) === 'postpaid') ctx.report({ node: at, field: 'disks', message: `${what}: disks[${i}].size.param "${o.name}" must be an integer option (the size in GB).` });
           }
         });
@@ -849,8 +849,8 @@ export const ibRules: Rule[] = [
         if (!isPlainObject(e)) continue;
         arr<{ type?: WhenOperand; size?: WhenOperand } & Located>(e.disks).forEach((d, i) => {
           if (!isPlainObject(d) || !isPlainObject(d.type) || !isPlainObject(d.size)) return;
-          const t = options.get(String(d.type.param));
-          const z = options.get(String(d.size.param));
+          const t = options.get(text(d.type.param));
+          const z = options.get(text(d.size.param));
           if (!t || !z) return;
           if (t.schema?.tag === undefined || t.schema.tag !== z.schema?.tag) ctx.report({ node: d.span ? d : e, field: 'disks', message: `${label(p)}: disks[${i}] pairs "${t.name}" (tag ${JSON.stringify(t.schema?.tag ?? null)}) with "${z.name}" (tag ${JSON.stringify(z.schema?.tag ?? null)}); the type and size of one disk share a tag.`, hint: 'Give both options the same tag.' });
         });
@@ -874,7 +874,7 @@ export const ibRules: Rule[] = [
       const resources = tf.resources;
       const entities = arr<EntityModel>(p.entities).filter(isPlainObject);
       for (const e of entities) {
-        const types = ENTITY_RESOURCES[e.entity];
+        const types = typeof e.entity === 'string' && Object.hasOwn(ENTITY_RESOURCES, e.entity) ? ENTITY_RESOURCES[e.entity] : undefined;
         if (!types) continue;
         const made = resources.filter((r) => types.includes(r.type));
         if (!made.length) {
@@ -885,7 +885,7 @@ export const ibRules: Rule[] = [
         if (e.when && !conditional) ctx.report({ node: e, field: 'when', message: `${label(p)}: the ${e.entity} entity is priced only under a when condition, but ${made.map((r) => r.address).join(', ')} ${made.length > 1 ? 'are' : 'is'} always created.`, hint: 'Create the resource conditionally (count = <condition> ? 1 : 0) with the same condition.' });
         const count = e.count;
         if (isPlainObject(count) && typeof count.param === 'string' && !conditional) ctx.report({ node: e, field: 'count', message: `${label(p)}: the ${e.entity} entity count follows option "${count.param}", but ${made.map((r) => r.address).join(', ')} has no count or for_each.`, hint: `Use count = var.${count.param}.` });
-        if (isPlainObject(count) && Number.isInteger(count.const) && !conditional && made.length !== count.const) ctx.report({ node: e, field: 'count', message: `${label(p)}: the wizard prices ${String(count.const)} × ${e.entity}, but the manifests create ${made.length} (${made.map((r) => r.address).join(', ')}).` });
+        if (isPlainObject(count) && Number.isInteger(count.const) && !conditional && made.length !== count.const) ctx.report({ node: e, field: 'count', message: `${label(p)}: the wizard prices ${text(count.const)} × ${e.entity}, but the manifests create ${made.length} (${made.map((r) => r.address).join(', ')}).` });
       }
       for (const [kind, types] of Object.entries(ENTITY_RESOURCES)) {
         if (entities.some((e) => e.entity === kind)) continue;
