@@ -43,15 +43,24 @@ export function replaceOnce(from: string, to: string): (old: string) => string {
 }
 
 /** The entries of a zip (in archive order): names, contents, and directory flags. */
-export async function unzip(bytes: Uint8Array): Promise<{ name: string; bytes: Buffer; dir: boolean }[]> {
+export interface ZipEntry {
+  name: string;
+  bytes: Buffer;
+  dir: boolean;
+  /** DOS date and time fields as stored. */
+  dosDate: number;
+  dosTime: number;
+}
+
+export async function unzip(bytes: Uint8Array): Promise<ZipEntry[]> {
   const yauzl = (await import('yauzl')).default;
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(Buffer.from(bytes), { lazyEntries: true }, (error, zip) => {
       if (error || !zip) return reject(error);
-      const out: { name: string; bytes: Buffer; dir: boolean }[] = [];
+      const out: ZipEntry[] = [];
       zip.on('entry', (entry: import('yauzl').Entry) => {
         if (entry.fileName.endsWith('/')) {
-          out.push({ name: entry.fileName, bytes: Buffer.alloc(0), dir: true });
+          out.push({ name: entry.fileName, bytes: Buffer.alloc(0), dir: true, dosDate: entry.lastModFileDate, dosTime: entry.lastModFileTime });
           zip.readEntry();
           return;
         }
@@ -60,7 +69,7 @@ export async function unzip(bytes: Uint8Array): Promise<{ name: string; bytes: B
           const chunks: Buffer[] = [];
           stream.on('data', (c: Buffer) => chunks.push(c));
           stream.on('end', () => {
-            out.push({ name: entry.fileName, bytes: Buffer.concat(chunks), dir: false });
+            out.push({ name: entry.fileName, bytes: Buffer.concat(chunks), dir: false, dosDate: entry.lastModFileDate, dosTime: entry.lastModFileTime });
             zip.readEntry();
           });
           stream.on('error', reject);

@@ -33,10 +33,11 @@ export const plain = (value: string): Plain => new Plain(value);
 const BOOL_NULL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/i;
 const NUMBER = new RegExp(
   [
-    '^[-+]?(?:\\d[\\d_]*(?:\\.[\\d_]*)?|\\.\\d[\\d_]*)(?:[eE][-+]?\\d+)?$', // 1, 1.0, .5, 1_000, 1e3
-    '^[-+]?0[xX][0-9a-fA-F_]+$', // hex
+    // 1, 1.0, .5, 1_000, 1e3, and the YAML 1.1 float forms without digits around the dot ("1.", ".", "._1")
+    '^[-+]?(?:\\d[\\d_]*)?(?:\\.[\\d_]*)?(?:[eE][-+]?\\d+)?$',
+    '^[-+]?0[xX][0-9a-fA-F_]*$', // hex
     '^[-+]?0[oO]?[0-7_]+$', // octal, YAML 1.1 and 1.2 spellings
-    '^[-+]?0[bB][01_]+$', // binary (YAML 1.1)
+    '^[-+]?0[bB][01_]*$', // binary (YAML 1.1)
     '^[-+]?\\d[\\d_]*(?::[0-5]?\\d)+(?:\\.[\\d_]*)?$', // sexagesimal (YAML 1.1)
     '^[-+]?\\.(?:inf|Inf|INF)$',
     '^\\.(?:nan|NaN|NAN)$',
