@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import type { ProjectModel } from '../model/types.js';
+import { ibArtifactReader } from './ib.js';
 import { readSaasCatalog } from './saas.js';
 
 /** A reader of one artifact kind. */
@@ -87,3 +88,5 @@ export async function readArtifacts(paths: string[]): Promise<{ model: ProjectMo
   }
   return { model, diagnostics };
 }
+
+registerArtifactReader(ibArtifactReader);

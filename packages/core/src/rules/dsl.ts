@@ -16,4 +16,5 @@ export const toolRules: Rule[] = [
   tool('LOAD-005', 'A service path or glob in the config matches no file.', 'reader'),
   { ...tool('READ-001', 'A hand-written artifact has a key the docs do not describe; it is kept and reported (H-19).', 'reader'), severity: 'warning' },
   tool('READ-002', 'A path given to validate is missing or is not an artifact vkmp reads.', 'reader'),
+  tool('READ-003', 'An artifact cannot be read safely: an unsafe zip entry (zip-slip, link, special file), a zip bomb or size/count limit, a corrupt or encrypted archive, or an unreadable file.', 'reader'),
 ];
