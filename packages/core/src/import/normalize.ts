@@ -49,7 +49,7 @@ export function planKinds(plan: Record<string, unknown>): { prepaid: boolean; po
   const options = isPlainObject(billing.options) ? billing.options : {};
   const priced = [...new Set([...Object.keys(props(plan, 'create')), ...Object.keys(props(plan, 'update'))])].some((n) => {
     if (usage.includes(n)) return false;
-    const b = options[n];
+    const b = Object.hasOwn(options, n) ? options[n] : undefined;
     return isPlainObject(b) && typeof b.cost === 'number' && b.cost > 0;
   });
   const postpaid = usage.length > 0;
@@ -57,31 +57,38 @@ export function planKinds(plan: Record<string, unknown>): { prepaid: boolean; po
   return { prepaid, postpaid };
 }
 
-function reindex(items: unknown, pointer: string, what: string, corrections: Correction[], inner?: (item: Record<string, unknown>, pointer: string) => void): unknown {
-  if (!Array.isArray(items)) return items;
-  const ordered = orderByIndex(items, (x) => (isPlainObject(x) ? x.index : undefined));
-  const reordered = ordered.some((x, i) => x !== items[i]);
-  let renumbered = false;
-  const out = ordered.map((x, i) => {
-    if (!isPlainObject(x)) return x;
-    const originalPos = items.indexOf(x);
-    inner?.(x, `${pointer}/${originalPos}`);
-    if (x.index !== i) renumbered = true;
-    return { ...x, index: i };
-  });
-  if (reordered) corrections.push({ code: 'SAAS-034', pointer, message: `${what} are put in the order of their index and renumbered 0, 1, 2, …` });
-  else if (renumbered) corrections.push({ code: 'SAAS-034', pointer, message: `${what} get 0-based contiguous indexes in array order (missing or irregular indexes in the input).` });
-  return out;
+interface IndexChanges {
+  reordered: string[];
+  renumbered: boolean;
 }
 
-function normalizeDisplay(display: unknown, pointer: string, corrections: Correction[]): unknown {
+function reindex(items: unknown, what: string, changes: IndexChanges, inner?: (item: Record<string, unknown>) => void): unknown {
+  if (!Array.isArray(items)) return items;
+  const ordered = orderByIndex(items, (x) => (isPlainObject(x) ? x.index : undefined));
+  if (ordered.some((x, i) => x !== items[i])) changes.reordered.push(what);
+  return ordered.map((x, i) => {
+    if (!isPlainObject(x)) return x;
+    inner?.(x);
+    if (x.index !== i) changes.renumbered = true;
+    return { ...x, index: i };
+  });
+}
+
+function normalizeDisplay(display: unknown, pointer: string, planName: unknown, corrections: Correction[]): unknown {
   if (!isPlainObject(display)) return display;
-  const groupsOf = (page: Record<string, unknown>, pp: string) => {
-    page.groups = reindex(page.groups, `${pp}/groups`, `Groups of page ${JSON.stringify(page.name)}`, corrections, (group, gp) => {
-      group.parameters = reindex(group.parameters, `${gp}/parameters`, `Options of group ${JSON.stringify(group.name)}`, corrections);
+  const changes: IndexChanges = { reordered: [], renumbered: false };
+  const pages = reindex(display.pages, 'pages', changes, (page) => {
+    page.groups = reindex(page.groups, `the groups of page ${JSON.stringify(page.name)}`, changes, (group) => {
+      group.parameters = reindex(group.parameters, `the options of group ${JSON.stringify(group.name)}`, changes);
     });
-  };
-  return { ...display, pages: reindex(display.pages, `${pointer}/pages`, 'Wizard pages', corrections, groupsOf) };
+  });
+  const label = `The wizard of plan ${JSON.stringify(planName)}`;
+  if (changes.reordered.length) {
+    corrections.push({ code: 'SAAS-034', pointer, message: `${label}: ${changes.reordered.join(', ')} are put in the order of their index (the documented ordinal) and renumbered 0, 1, 2, ….` });
+  } else if (changes.renumbered) {
+    corrections.push({ code: 'SAAS-034', pointer, message: `${label}: missing or irregular indexes become 0, 1, 2, … in array order (H-08).` });
+  }
+  return { ...display, pages };
 }
 
 function normalizePlan(input: Record<string, unknown>, pointer: string, corrections: Correction[]): Record<string, unknown> {
@@ -89,7 +96,7 @@ function normalizePlan(input: Record<string, unknown>, pointer: string, correcti
   if (!isPlainObject(plan.billing)) return plan;
   const billing: Record<string, unknown> = { ...plan.billing };
   for (const key of MOVED) {
-    if (!(key in plan)) continue;
+    if (!Object.hasOwn(plan, key)) continue;
     if (billing[key] === undefined) {
       billing[key] = plan[key];
       corrections.push({ code: 'SAAS-045', pointer: `${pointer}/${key}`, message: `Plan-level "${key}" is moved into billing, where the docs' field tables put it (G-03).` });
@@ -115,7 +122,7 @@ function normalizePlan(input: Record<string, unknown>, pointer: string, correcti
     billing.billing_cycle_step = DEFAULT_PERIOD;
     corrections.push({ code: 'BILL-009', pointer: `${pointer}/billing`, message: `The plan with postpaid options gets billing_cycle_step "${DEFAULT_PERIOD}" (the documented default, always emitted).` });
   }
-  if ('display' in plan) plan.display = normalizeDisplay(plan.display, `${pointer}/display`, corrections);
+  if (Object.hasOwn(plan, 'display')) plan.display = normalizeDisplay(plan.display, `${pointer}/display`, plan.name, corrections);
   return plan;
 }
 
@@ -175,8 +182,8 @@ export function jsonDifferences(expected: unknown, actual: unknown, limit = 20):
     if (isPlainObject(a) && isPlainObject(b)) {
       for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
         const kp = `${p}/${escapePointer(k)}`;
-        if (!(k in b)) out.push({ pointer: kp, note: 'is missing from the build' });
-        else if (!(k in a)) out.push({ pointer: kp, note: `is added by the build (${describe(b[k])})` });
+        if (!Object.hasOwn(b, k)) out.push({ pointer: kp, note: 'is missing from the build' });
+        else if (!Object.hasOwn(a, k)) out.push({ pointer: kp, note: `is added by the build (${describe(b[k])})` });
         else walk(a[k], b[k], kp);
         if (out.length >= limit) return;
       }

@@ -109,11 +109,11 @@ function classify(o: OptionModel): Ctor | string {
   if (!o.actions.length) return 'it is priced in billing.options but defined in no schemas section';
   switch (type) {
     case 'integer':
-      return 'const' in s ? 'integer.const' : 'enum' in s ? 'integer.enum' : o.billing !== undefined ? 'integer.paidStep' : 'integer.range';
+      return Object.hasOwn(s, 'const') ? 'integer.const' : Object.hasOwn(s, 'enum') ? 'integer.enum' : o.billing !== undefined ? 'integer.paidStep' : 'integer.range';
     case 'string':
-      return 'const' in s ? 'string.const' : 'enum' in s ? 'string.enum' : 'string.input';
+      return Object.hasOwn(s, 'const') ? 'string.const' : Object.hasOwn(s, 'enum') ? 'string.enum' : 'string.input';
     case 'boolean':
-      return 'const' in s ? 'boolean.const' : 'boolean.switch';
+      return Object.hasOwn(s, 'const') ? 'boolean.const' : 'boolean.switch';
     case 'number':
       return 'a number option in create/update (the docs describe number only for postpaid options, H-16)';
     default:
@@ -139,7 +139,7 @@ export function mapOption(o: OptionModel): OptionMapping {
   const used = new Set(['type']);
   for (const rule of rules) {
     used.add(rule.key);
-    if (!(rule.key in schema)) {
+    if (!Object.hasOwn(schema, rule.key)) {
       if (rule.required) out.typeMismatches.push(`"${rule.key}" is missing; the DSL requires ${rule.field}`);
       continue;
     }
@@ -177,16 +177,16 @@ function mapBilling(c: Ctor, billing: unknown, fields: Record<string, unknown>, 
     if (!isPlainObject(unit)) return bad('billing.unit is missing or not an object (the DSL always emits unit.size)');
     const unitExtra = keysOutside(unit, ['size', 'measurement']);
     if (unitExtra.length) bad(`billing.unit keys ${unitExtra.map((k) => `"${k}"`).join(', ')}`);
-    if (!('size' in unit)) bad('billing.unit.size is missing');
+    if (!(Object.hasOwn(unit, 'size'))) bad('billing.unit.size is missing');
     const b: Record<string, unknown> = {};
-    if ('base' in billing) b.base = billing.base;
+    if (Object.hasOwn(billing, 'base')) b.base = billing.base;
     b.cost = billing.cost;
     b.unitSize = unit.size;
-    if ('measurement' in unit) b.measurement = unit.measurement;
+    if (Object.hasOwn(unit, 'measurement')) b.measurement = unit.measurement;
     for (const [k, check] of [['base', isNum], ['cost', isNum], ['unitSize', isNum], ['measurement', isStr]] as const) {
-      if (k in b && b[k] !== undefined && !check(b[k])) out.typeMismatches.push(`billing ${k} ${JSON.stringify(b[k])} does not fit the DSL's type`);
+      if (Object.hasOwn(b, k) && b[k] !== undefined && !check(b[k])) out.typeMismatches.push(`billing ${k} ${JSON.stringify(b[k])} does not fit the DSL's type`);
     }
-    if (!('cost' in billing)) out.typeMismatches.push('billing.cost is missing');
+    if (!(Object.hasOwn(billing, 'cost'))) out.typeMismatches.push('billing.cost is missing');
     fields.billing = b;
     return;
   }
@@ -195,7 +195,7 @@ function mapBilling(c: Ctor, billing: unknown, fields: Record<string, unknown>, 
     if (!isPlainObject(billing)) return bad('its billing is not an object');
     const extra = keysOutside(billing, ['cost']);
     if (extra.length) bad(`billing keys ${extra.map((k) => `"${k}"`).join(', ')} on a switch (the DSL emits only cost)`);
-    if (!('cost' in billing)) return bad('billing without cost on a switch');
+    if (!(Object.hasOwn(billing, 'cost'))) return bad('billing without cost on a switch');
     fields.cost = billing.cost;
     if (!isNum(billing.cost)) out.typeMismatches.push(`billing cost ${JSON.stringify(billing.cost)} is not a number`);
     return;
@@ -211,13 +211,13 @@ function mapBilling(c: Ctor, billing: unknown, fields: Record<string, unknown>, 
     if (unit.size !== 1) bad(`billing.unit.size ${JSON.stringify(unit.size)} (postpaid options always have unit.size 1)`);
     fields.cost = billing.cost;
     if (!isNum(billing.cost)) out.typeMismatches.push(`billing cost ${JSON.stringify(billing.cost)} is not a number`);
-    if ('measurement' in unit) {
+    if (Object.hasOwn(unit, 'measurement')) {
       fields.measurement = unit.measurement;
       if (!isStr(unit.measurement)) out.typeMismatches.push(`billing.unit.measurement ${JSON.stringify(unit.measurement)} is not a string`);
     }
     return;
   }
-  if (billing !== undefined) bad(`a price (billing.options entry) on a ${describeCtor(c)} option`);
+  if (billing !== undefined) bad(`a price (billing.options entry) on an option of kind ${describeCtor(c)}`);
 }
 
 /** Whether two option definitions are the same DSL value. */
@@ -228,11 +228,10 @@ export const sameField = (a: unknown, b: unknown): boolean => stableStringify(a)
  * overrides cannot change the constructor, the actions or the raw keywords.
  */
 export function overridesOf(base: OptionSpec, plan: OptionSpec): { overrides: Record<string, unknown> } | { conflict: string } {
-  if (base.ctor !== plan.ctor) return { conflict: `it is a ${describeCtor(base.ctor)} in one plan and a ${describeCtor(plan.ctor)} in another` };
-  if (!sameField(base.actions ?? ['create', 'update'], plan.actions ?? ['create', 'update'])) {
-    return { conflict: `its actions differ between plans (${(base.actions ?? ['create', 'update']).join('+')} vs ${(plan.actions ?? ['create', 'update']).join('+')})` };
-  }
-  if (!sameField(base.raw ?? {}, plan.raw ?? {})) return { conflict: 'its undocumented keywords (raw) differ between plans' };
+  if (base.ctor !== plan.ctor) return { conflict: `option.${base.ctor} in one plan and option.${plan.ctor} in another` };
+  const actions = (s: OptionSpec) => (s.actions ?? ['create', 'update']).join(' + ');
+  if (!sameField(actions(base), actions(plan))) return { conflict: `actions ${actions(base)} in one plan and ${actions(plan)} in another` };
+  if (!sameField(base.raw ?? {}, plan.raw ?? {})) return { conflict: 'different undocumented keywords (raw) in different plans' };
   const overrides: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(base.fields), ...Object.keys(plan.fields)])) {
     if (!sameField(base.fields[key], plan.fields[key])) overrides[key] = plan.fields[key];

@@ -97,6 +97,8 @@ function locator(spans: Map<string, Span>, file: string): (pointer: string) => S
 interface SetEntry {
   name: string;
   spec: OptionSpec;
+  /** The plan whose definition is the base. */
+  plan: unknown;
   /** Enum values over every plan (the base's first). */
   enumValues?: unknown[];
 }
@@ -177,7 +179,7 @@ class ServiceWriter {
       for (const o of this.orderedOptions(plan)) {
         const m = this.mapping(pi, pp, o);
         if (m.spec && !this.set.has(o.name) && (m.inexpressible.length === 0 || this.lossy)) {
-          this.set.set(o.name, { name: o.name, spec: m.spec, enumValues: isEnum(m.spec.ctor) && Array.isArray(m.spec.fields.values) ? [...m.spec.fields.values] : undefined });
+          this.set.set(o.name, { name: o.name, spec: m.spec, plan: plan.name, enumValues: isEnum(m.spec.ctor) && Array.isArray(m.spec.fields.values) ? [...m.spec.fields.values] : undefined });
         }
       }
     });
@@ -195,7 +197,7 @@ class ServiceWriter {
         if ('conflict' in r) {
           this.r.inexpressible(
             this.optionPointer(pp, o),
-            `Option "${o.name}": ${r.conflict}. One options({...}) set per service cannot express both: per-plan overrides (.with) cannot change an option's constructor, actions or raw keywords.`,
+            `Option "${o.name}" has ${r.conflict} (plans ${JSON.stringify(entry.plan)} and ${JSON.stringify(plan.name)}). One options({...}) set per service cannot express both: per-plan overrides (.with) cannot change an option's constructor, actions or raw keywords.`,
             this.lossy ? undefined : "Give the plans one definition of the option, or pass --allow-invalid to use the first plan's definition everywhere.",
           );
           uses.set(o.name, { expr: code(this.ref(o.name)) });
@@ -416,7 +418,16 @@ export async function importSaasCatalog(input: SaasInput, options: SaasImportOpt
   const locateMapping = mappingDoc && input.planMapping ? locator(mappingDoc.spans, input.planMapping.path) : undefined;
   const r = new Reporter(allowInvalid, locateCatalog);
 
-  // The input's own defects, by the same rules `vkmp validate` runs.
+  // The input's own defects, by the same rules `vkmp validate` runs — with the keywords the
+  // generated code passes through `raw` marked as such, as the DSL marks them.
+  for (const service of catalog.services) {
+    for (const plan of Array.isArray(service.plans) ? service.plans : []) {
+      for (const o of Array.isArray(plan?.options) ? plan.options : []) {
+        const rawKeys = mapOption(o.option).rawKeys;
+        if (rawKeys.length) o.option.rawKeys = rawKeys;
+      }
+    }
+  }
   const inputDiagnostics = [...read.diagnostics, ...runRules({ catalogs: [catalog], packages: [] }, allRules())];
   const inputErrors = inputDiagnostics.filter((d) => d.severity === 'error');
   const diagnostics: Diagnostic[] = allowInvalid
@@ -451,7 +462,7 @@ export async function importSaasCatalog(input: SaasInput, options: SaasImportOpt
   let warnedNoMapping = false;
   const planIdOf = (plan: PlanModel, pointer: string): Expr => {
     const id = plan?.id;
-    if (inner && typeof id === 'string' && id in inner) {
+    if (inner && typeof id === 'string' && Object.hasOwn(inner, id)) {
       const v = inner[id];
       if (typeof v === 'string' || typeof v === 'number') return json(v);
       r.inexpressible(pointer, `plan_mapping.json maps plan ${id} to ${JSON.stringify(v)}; planId is a string or a number (SAAS-062).`);
