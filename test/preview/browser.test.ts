@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPrice, planPrice, renderServicePreview, type PlanModel } from '@vkmp/core';
 import { removeDir, repoRoot, runCli, tempDir } from '../helpers.js';
 import { ibService } from './ib-fixture.js';
+import { cleanup as stopServers, exampleCopy, serve } from './serve-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -42,6 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   dirs.forEach(removeDir);
+  stopServers();
 });
 
 interface Opened {
@@ -209,6 +211,29 @@ describe.skipIf(skip)('preview in headless Chromium', () => {
     expect(errors).toEqual([]);
     expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
     await page.close();
+  });
+
+  it('--serve: an open page reloads by itself after a source change', async () => {
+    const dir = exampleCopy();
+    const s = await serve(dir);
+    const page = await browser!.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    // The page opens the event stream (allowed by its CSP only when served); wait for the server's answer before editing.
+    const stream = page.waitForResponse((r) => r.url().endsWith('/__vkmp/events'));
+    await page.goto(`${s.url}VKT.html`);
+    expect(await page.locator('h1').textContent()).toBe('VK Testers');
+    expect((await stream).headers()['content-type']).toBe('text/event-stream');
+    const svc = join(dir, 'services', 'vk-testers', 'service.ts');
+    writeFileSync(svc, readFileSync(svc, 'utf8').replace("name: 'VK Testers',", "name: 'VK Testers Live',"));
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'VK Testers Live', undefined, { timeout: 20_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+    s.child.kill('SIGTERM');
+    expect(await s.exit).toBe(0);
   });
 
   it('works without the script: every wizard page is shown with the initial prices', async () => {

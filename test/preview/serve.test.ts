@@ -3,59 +3,15 @@
  * on 127.0.0.1, rebuild on a source change, live-reload events, an error page while the
  * project is broken, clean stop).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliBin, removeDir, repoRoot, runCli, tempDir } from '../helpers.js';
+import { cliBin, repoRoot, runCli, tempDir } from '../helpers.js';
+import { children, cleanup, dirs, exampleCopy, serve, until } from './serve-helpers.js';
 
-const dirs: string[] = [];
-const children: ChildProcessWithoutNullStreams[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.pid) process.kill(c.pid, 'SIGKILL');
-  dirs.forEach(removeDir);
-});
-
-/** A copy of examples/vk-testers under test/.tmp (so @vkmp/sdk resolves) that tests may edit. */
-function exampleCopy(): string {
-  const dir = tempDir('preview-serve-');
-  dirs.push(dir);
-  const src = join(repoRoot, 'examples', 'vk-testers');
-  cpSync(join(src, 'vkmp.config.ts'), join(dir, 'vkmp.config.ts'));
-  cpSync(join(src, 'services'), join(dir, 'services'), { recursive: true });
-  return dir;
-}
-
-interface Served {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-/** Starts `vkmp preview --serve --port 0` and waits for the URL it prints. */
-function serve(cwd: string, extra: string[] = []): Promise<Served> {
-  const child = spawn(process.execPath, [cliBin, 'preview', '--serve', '--port', '0', ...extra], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-  children.push(child);
-  let out = '';
-  let err = '';
-  const exit = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed in 30 s\nstdout: ${out}\nstderr: ${err}`)), 30_000);
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /serving (http:\/\/127\.0\.0\.1:\d+\/)[\s\S]*\nwatching \d+ files? /.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], stdout: () => out, stderr: () => err, exit });
-      }
-    });
-    void exit.then((code) => reject(new Error(`exited with ${code} before serving\nstdout: ${out}\nstderr: ${err}`)));
-  });
-}
+afterAll(cleanup);
 
 /** Reads a server-sent-events stream, collecting the events it receives. */
 function events(url: string): { received: string[]; close: () => void; opened: Promise<void> } {
@@ -78,16 +34,6 @@ function events(url: string): { received: string[]; close: () => void; opened: P
     })();
   });
   return { received, close: () => controller.abort(), opened };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('vkmp preview (write)', () => {
