@@ -73,7 +73,7 @@ const SOURCES: Record<string, { section: string; source: string }> = {
   'IB-021': { section: '§C.7', source: 'CFG/ibopt_fill_in/#IB_option_fill_in' },
   'IB-055': { section: '§C.2', source: 'MA/ibservice_add/ib_structure/#ib_structure_file' },
   'IB-058': { section: '§C.8', source: 'IR/ib-plan/#plan_parameters' },
-  'IB-111': { section: '§C.12', source: 'UP/ibservice_upload/ibservice_upload_package/#upload_actions' },
+  'IB-111': { section: '§C.12', source: 'UP/ibservice_upload_package/#upload_actions' },
   'IB-112': { section: '§C.12', source: 'INS/manage-ib-apps/ib-add/#upload_package' },
   'IB-113': { section: '§C.12', source: 'INS/manage-ib-apps/ib-add/#upload_package' },
 };
