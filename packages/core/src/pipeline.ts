@@ -39,8 +39,8 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     throw error;
   }
   const { model, diagnostics } = modelFromProject(project);
-  await prepareTerraform(model);
-  const all = sortDiagnostics([...diagnostics, ...validateModel(model)]);
+  const prepared = await prepareTerraform(model);
+  const all = sortDiagnostics([...diagnostics, ...prepared, ...validateModel(model)]);
   return { project, model, diagnostics: all, ok: !hasErrors(all) };
 }
 
@@ -65,7 +65,7 @@ export async function buildProject(options: CompileOptions = {}): Promise<BuildR
 /** validate: read hand-written artifacts and run every rule on them. */
 export async function validateArtifacts(paths: string[]): Promise<{ model: ProjectModel; diagnostics: Diagnostic[]; ok: boolean }> {
   const { model, diagnostics } = await readArtifacts(paths);
-  await prepareTerraform(model);
-  const all = sortDiagnostics([...diagnostics, ...validateModel(model)]);
+  const prepared = await prepareTerraform(model);
+  const all = sortDiagnostics([...diagnostics, ...prepared, ...validateModel(model)]);
   return { model, diagnostics: all, ok: !hasErrors(all) };
 }
