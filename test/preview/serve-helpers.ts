@@ -52,7 +52,7 @@ export function serve(cwd: string, extra: string[] = []): Promise<Served> {
   });
 }
 
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();

@@ -155,7 +155,7 @@ describe('vkmp preview --serve', () => {
     expect(await s.exit).toBe(0);
     expect(s.stderr()).toContain('rebuilt: 2 pages');
     expect(s.stderr()).toContain('build failed; the pages show the errors');
-  });
+  }, 120_000);
 
   it('a project that is broken at start is served as an error page, then recovers', async () => {
     const dir = exampleCopy();
