@@ -158,7 +158,13 @@ const o = options({
 });
 
 const server = [group('VM', [o.flavor, o.az, o.subnet]), group('Disk', [o.root_type, o.root_size])];
-const vm = entity.vm({ description: 'Application VM', count: 1, flavor: o.flavor, disks: [{ type: o.root_type, size: o.root_size }] });
+// The wizard prices what the manifests create: the VM, its boot disk and the 10 GB data disk.
+const vm = entity.vm({
+  description: 'Application VM',
+  count: 1,
+  flavor: o.flavor,
+  disks: [{ type: o.root_type, size: o.root_size }, { type: 'ceph-ssd', size: 10 }],
+});
 
 export default ib.service({
   serviceName: ${q(v.serviceName)},
@@ -270,6 +276,15 @@ resource "vkcs_blockstorage_volume" "root" {
   availability_zone = var.az
 }
 
+# Service data lives on its own volume, so it survives a reinstall of the boot disk.
+resource "vkcs_blockstorage_volume" "data" {
+  name              = "\${local.host}-data"
+  metadata          = { "sid" : "xaas", "product" : "${serviceName}" }
+  volume_type       = "ceph-ssd"
+  size              = 10
+  availability_zone = var.az
+}
+
 resource "ivkcs_ssh_keypair" "keypair" {}
 
 resource "ivkcs_user_data" "init" {
@@ -293,6 +308,11 @@ resource "vkcs_compute_instance" "vm" {
   network { port = vkcs_networking_port.port.id }
   user_data           = ivkcs_user_data.init.user_data[0]
   stop_before_destroy = true
+}
+
+resource "vkcs_compute_volume_attach" "data" {
+  instance_id = vkcs_compute_instance.vm.id
+  volume_id   = vkcs_blockstorage_volume.data.id
 }
 ${configure}
 output "address" { value = vkcs_compute_instance.vm.access_ip_v4 }
