@@ -6,12 +6,17 @@
  * - an artifact: a broker directory (`.env`, `resources/catalog_<NAME>.json`,
  *   `resources/plan_mapping.json`) or any other path `validateArtifacts` reads, or
  * - a DSL project (`vkmp.config.ts` + `services/x/service.ts`) compiled with `compileProject`
- *   (in plain Node, see native-compile.ts: inside vitest the loader cannot map call sites).
+ *   (in plain Node, see native-compile.ts: inside vitest the loader cannot map call sites), or
+ * - a history (the `vkmp diff` revision rules): `base/` (what was deployed) and `head/` (the
+ *   new artifact), optionally `ledger.json` (uploaded pairs); the head is read and validated,
+ *   then `checkRevisions(diffModels(base, head))` adds the revision findings.
  *
  * An optional `fixture.json` says more:
- * - `kind`: `"artifact"` | `"dsl"` (default: `dsl` when the directory has `vkmp.config.ts`);
+ * - `kind`: `"artifact"` | `"dsl"` | `"history"` (default: `dsl` when the directory has
+ *   `vkmp.config.ts`);
  * - `note`: what is wrong (fail) or what the near miss exercises (pass);
  * - `paths`: artifact paths to validate, relative to the fixture (default: the directory);
+ * - `allowRemovedRevisions`: history only, revisions confirmed as removable (--allow-removed);
  * - `at`: `{ file, line, after? }`, a fail fixture's expected position: a diagnostic of the
  *   rule points at the first line of `file` containing `line` (after the first line
  *   containing `after`, when given);
@@ -30,7 +35,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../packages/core/src/diagnostics.js';
-import { validateArtifacts } from '../../packages/core/src/index.js';
+import { checkRevisions, diffModels, readArtifacts, validateArtifacts, validateModel, type Ledger } from '../../packages/core/src/index.js';
 import { allRules } from '../../packages/core/src/rules/index.js';
 import { repoRoot } from '../helpers.js';
 import { compileNatively, type NativeResult } from './native-compile.js';
@@ -39,9 +44,10 @@ const FIXTURES = join(repoRoot, 'test', 'fixtures', 'rules');
 const VARIANT = /^(fail|pass)(-[a-z0-9]+(?:-[a-z0-9]+)*)?$/;
 
 interface FixtureMeta {
-  kind?: 'artifact' | 'dsl';
+  kind?: 'artifact' | 'dsl' | 'history';
   note?: string;
   paths?: string[];
+  allowRemovedRevisions?: string[];
   at?: { file: string; line: string; after?: string };
   isolated?: boolean;
 }
@@ -84,6 +90,14 @@ async function diagnosticsOf(dir: string, meta: FixtureMeta): Promise<Diagnostic
     if (!result) throw new Error(`${dir} was not compiled`);
     if ('thrown' in result) throw new Error(`compileProject threw (it must report diagnostics instead):\n${result.thrown}`);
     return result.diagnostics;
+  }
+  if (kindOf(dir, meta) === 'history') {
+    const base = await readArtifacts([join(dir, 'base')]);
+    const head = await readArtifacts([join(dir, 'head')]);
+    const ledgerFile = join(dir, 'ledger.json');
+    const ledger = existsSync(ledgerFile) ? (JSON.parse(readFileSync(ledgerFile, 'utf8')) as Ledger) : undefined;
+    const report = checkRevisions(diffModels(base.model, head.model), { ledger, allowRemovedRevisions: meta.allowRemovedRevisions });
+    return [...base.diagnostics, ...head.diagnostics, ...validateModel(head.model), ...report.diagnostics];
   }
   return (await validateArtifacts((meta.paths ?? ['.']).map((p) => resolve(dir, p)))).diagnostics;
 }
