@@ -220,7 +220,7 @@ async function bundleAndImport(entryCode: string, rootDir: string, label: string
     const mapper = siteMapper(bundleUrl, map, rootDir);
     const err = error as Error & { __vkmpFrames?: CallSiteLike[] };
     void err.stack; // forces prepareStackTrace, which records the frames
-    const frame = (err.__vkmpFrames ?? []).find((f) => f.getFileName() === bundleUrl);
+    const frame = (err.__vkmpFrames ?? []).find((f) => f.getFileName() === bundleUrl || f.getFileName() === bundleFile);
     const span = frame ? mapper({ file: bundleUrl, line: frame.getLineNumber() ?? 1, column: frame.getColumnNumber() ?? 1 }) : undefined;
     throw loadError(
       'LOAD-003',
@@ -235,8 +235,10 @@ async function bundleAndImport(entryCode: string, rootDir: string, label: string
 }
 
 function siteMapper(bundleUrl: string, map: SourceMap, rootDir: string): (site: RawSite | undefined) => Span | undefined {
+  const bundlePath = fileURLToPath(bundleUrl);
   return (site) => {
-    if (!site || site.file !== bundleUrl) return undefined;
+    // Node reports ESM frames as file URLs; some loaders (vitest's) as plain paths.
+    if (!site || (site.file !== bundleUrl && site.file !== bundlePath)) return undefined;
     const entry = map.findEntry(site.line - 1, site.column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
     if (!entry || entry.originalSource === undefined || entry.originalLine === undefined) return undefined;
     const source = entry.originalSource.startsWith('file://') ? fileURLToPath(entry.originalSource) : resolve(rootDir, entry.originalSource);
