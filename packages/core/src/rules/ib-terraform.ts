@@ -182,6 +182,77 @@ function vmCount(tf: TerraformModule): number | undefined {
   return n;
 }
 
+/** First segments of references that are not declarations: `count.index`, `each.key`, `self.id`, `path.module`… */
+const BUILTIN_ROOTS = new Set(['count', 'each', 'self', 'path', 'terraform', 'module', 'provider']);
+
+/** Every argument of a body, nested blocks included. */
+function* attributesOf(body: TfBody): Generator<TfAttribute> {
+  for (const k of Object.keys(body.attributes)) yield body.attributes[k]!;
+  for (const k of Object.keys(body.blocks)) for (const b of body.blocks[k]!) yield* attributesOf(b);
+}
+
+/** Iterator names of `dynamic` blocks (`dynamic "disk" { … disk.value … }`, or its `iterator`). */
+function dynamicIterators(body: TfBody, out: Set<string>): Set<string> {
+  for (const k of Object.keys(body.blocks)) {
+    for (const b of body.blocks[k]!) {
+      if (k === 'dynamic') {
+        const it = attr(b, 'iterator');
+        out.add(it && it.kind === 'reference' ? compact(it.text) : (b.labels[0] ?? ''));
+      }
+      dynamicIterators(b, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * References to variables, locals, resources and data sources that no block declares (the
+ * docs' own `local.hosts_names[0]` and `ivkcs_ssh_keypair.key`, §C.16 item 6). Once per
+ * reference text and file.
+ */
+function undeclaredReferences(a: Analysed): { ref: string; what: string; span: Span; hint: string }[] {
+  const tf = a.tf;
+  const variables = new Set(tf.variables.map((v) => v.name));
+  const managed = new Set(tf.resources.map((r) => `${r.type}.${r.name}`));
+  const data = new Set(tf.data.map((r) => `${r.type}.${r.name}`));
+  const iterators = new Set<string>();
+  // `moved`, `import` and `removed` name addresses that need not (or must not) exist any more.
+  const others = tf.otherBlocks.filter((b) => b.type !== 'moved' && b.type !== 'import' && b.type !== 'removed');
+  const bodies: TfBody[] = [...tf.resources, ...tf.data, ...tf.outputs, ...tf.variables, ...tf.providers, ...others];
+  for (const b of bodies) dynamicIterators(b, iterators);
+  const out: { ref: string; what: string; span: Span; hint: string }[] = [];
+  const seen = new Set<string>();
+  const check = (expr: TfExpression) => {
+    for (const ref of expr.references) {
+      const parts = ref.split(/[.[]/);
+      const root = parts[0]!;
+      let problem: { what: string; hint: string } | undefined;
+      if (root === 'var') {
+        if (parts[1] && !variables.has(parts[1])) problem = { what: `the variable "${parts[1]}"`, hint: `Declare variable "${parts[1]}" { type = … } or fix the name.` };
+      } else if (root === 'local') {
+        if (parts[1] && !a.locals.has(parts[1])) problem = { what: `the local value "${parts[1]}"`, hint: `Declared locals: ${[...a.locals.keys()].join(', ') || 'none'}.` };
+      } else if (root === 'data') {
+        if (parts[1] && parts[2] && !data.has(`${parts[1]}.${parts[2]}`)) problem = { what: `the data source ${parts[1]}.${parts[2]}`, hint: `Declare data "${parts[1]}" "${parts[2]}" { … } or fix the name.` };
+      } else if (!BUILTIN_ROOTS.has(root) && !iterators.has(root) && /_/.test(root) && parts[1]) {
+        // A resource type is `<provider>_<kind>`; single words are iterators or built-ins.
+        if (!managed.has(`${root}.${parts[1]}`)) {
+          const same = tf.resources.filter((r) => r.type === root).map((r) => r.name);
+          problem = { what: `the resource ${root}.${parts[1]}`, hint: same.length ? `${root} resources here are named ${same.join(', ')}.` : `Declare resource "${root}" "${parts[1]}" { … } or fix the name.` };
+        }
+      }
+      if (!problem) continue;
+      const key = `${expr.span.file}\u0000${ref}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ ref, ...problem, span: expr.span });
+    }
+  };
+  for (const b of bodies) for (const x of attributesOf(b)) check(x);
+  for (const l of tf.locals) check(l);
+  for (const t of tf.terraform) for (const x of attributesOf(t)) check(x);
+  return out;
+}
+
 // ------------------------------------------------------------------ rules
 
 export const ibTerraformRules: Rule[] = [
@@ -204,8 +275,15 @@ export const ibTerraformRules: Rule[] = [
           ctx.report({ span: issue.span, severity: issue.kind === 'bom' ? 'warning' : 'error', message: `${label(p)}: deployment/${f.path}: ${issue.message}.`, hint: 'Save Terraform files as UTF-8 without a byte-order mark.' });
         }
       }
-      for (const e of planTerraform(p)?.parseErrors ?? []) {
+      const tf = planTerraform(p);
+      for (const e of tf?.parseErrors ?? []) {
         ctx.report({ span: e.span, message: `${label(p)}: ${e.message}`, hint: e.kind === 'syntax' ? 'Quote string values ("…"); Terraform has no bare words. `terraform validate` shows the same error.' : undefined });
+      }
+      const a = analyse(p);
+      if (a?.complete) {
+        for (const u of undeclaredReferences(a)) {
+          ctx.report({ span: u.span, message: `${label(p)}: ${u.ref} refers to ${u.what}, which the manifests do not declare; Terraform rejects the configuration.`, hint: u.hint });
+        }
       }
     },
   }),
