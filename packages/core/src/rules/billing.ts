@@ -9,10 +9,17 @@ const F = '§F';
 const both = ['saas', 'image-based'] as const;
 const plan = (r: Omit<PlanRule, 'docs' | 'scope' | 'kinds'> & { source: string; kinds?: PlanRule['kinds'] }): PlanRule => rule<PlanRule>({ scope: 'plan', kinds: both, section: F, ...r });
 
+/**
+ * The plan's options that have a definition. An image-based reader keeps a
+ * `parameters_patch` entry of an option without a file as a plan option without one
+ * (IB-064 reports it); billing has nothing to say about it.
+ */
+const definedOptions = (p: PlanModel) => (Array.isArray(p.options) ? p.options : []).filter((o) => isPlainObject(o) && isPlainObject(o.option));
+
 /** A plan's billing picture, derived once from its options. */
 export function billingProfile(p: PlanModel) {
   // Keys priced only in billing.options are not options of the plan (SAAS-046 reports them).
-  const opts = (Array.isArray(p.options) ? p.options : []).filter((o) => !o.billingOnly);
+  const opts = definedOptions(p).filter((o) => !o.billingOnly);
   const postpaid = opts.filter((o) => classifyOption(o.option) === 'postpaid');
   const prepaid = opts.filter((o) => classifyOption(o.option) !== 'postpaid' && isPlainObject(o.option.billing) && typeof o.option.billing.cost === 'number' && o.option.billing.cost > 0);
   const cost = isPlainObject(p.billing) ? p.billing.cost : undefined;
@@ -45,7 +52,7 @@ export const billingRules: Rule[] = [
   plan({ id: 'BILL-005', severity: 'error', source: 'SR/billing-section/', title: 'Every cost is a finite number ≥ 0.', check(p, _s, ctx) {
     const bad = (v: unknown) => v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0);
     if (isPlainObject(p.billing) && bad(p.billing.cost)) ctx.report({ node: p.billing, field: 'cost', message: `Plan "${text(p.name)}": cost ${JSON.stringify(p.billing.cost)} is not a finite number ≥ 0.` });
-    for (const o of Array.isArray(p.options) ? p.options : []) if (isPlainObject(o.option.billing) && bad(o.option.billing.cost)) ctx.report({ node: o, message: `Plan "${text(p.name)}": option "${o.name}" has cost ${JSON.stringify(o.option.billing.cost)}; costs are finite numbers ≥ 0.` });
+    for (const o of definedOptions(p)) if (isPlainObject(o.option.billing) && bad(o.option.billing.cost)) ctx.report({ node: o, message: `Plan "${text(p.name)}": option "${o.name}" has cost ${JSON.stringify(o.option.billing.cost)}; costs are finite numbers ≥ 0.` });
   } }),
   rule<ListedRule>({ enforcedBy: ['SAAS-047', 'IB-040'], id: 'BILL-006', severity: 'error', scope: 'dsl', kinds: both, section: F, source: 'CFG/iboption/#iboption_billing', title: 'Only integer/number (prepaid or postpaid) and boolean (prepaid) options are paid. Enforced as SAAS-047 and IB-040, and by the DSL types.' }),
   rule<ListedRule>({ enforcedBy: ['SAAS-056', 'IB-042'], id: 'BILL-007', severity: 'error', scope: 'dsl', kinds: both, section: F, source: 'CFG/iboption/#iboption_billing', title: 'Boolean options are never postpaid. Enforced as SAAS-056 and IB-042, and by the DSL types.' }),
@@ -74,7 +81,7 @@ export const billingRules: Rule[] = [
     if (plans.some((p) => billingProfile(p).isPrepaidPlan) && s.deactivatable !== true) ctx.report({ node: s, field: 'deactivatable', message: 'The service is prepaid with no free plan and is not deactivatable: on non-payment instances are deactivated.', hint: 'Add a free plan, or support suspend/resume and set deactivatable: true.' });
   } }),
   plan({ id: 'BILL-022', severity: 'warning', source: 'CFG/ibopt_fill_in/#option_int_step_prepayed', title: 'A paid step option with default > 0 opens the wizard with a surcharge.', check(p, _s, ctx) {
-    for (const o of Array.isArray(p.options) ? p.options : []) {
+    for (const o of definedOptions(p)) {
       const b = o.option.billing;
       if (classifyOption(o.option) === 'int-custom-step' && typeof o.option.schema.default === 'number' && o.option.schema.default > 0 && isPlainObject(b) && typeof b.cost === 'number' && b.cost > 0) {
         ctx.report({ node: o, message: `Plan "${text(p.name)}": option "${o.name}" starts at ${o.option.schema.default} paid step(s), so the wizard opens with a surcharge of ${o.option.schema.default * b.cost}.` });
