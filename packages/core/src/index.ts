@@ -37,3 +37,5 @@ export type { SchemaDocument } from './schema/index.js';
 export * as artifactSchemas from './schema/index.js';
 export { initProject, templateFiles, serviceNameFrom, INIT_KINDS } from './init/index.js';
 export type { InitKind, InitOptions, InitResult } from './init/index.js';
+export * from './usage/index.js';
+export * from './deploy/index.js';
