@@ -110,6 +110,87 @@ program
   .option('--json', 'print a JSON document instead of text')
   .action((kind: 'saas' | 'image-based', dir: string | undefined, flags) => run(async () => (await import('./commands/init.js')).initCommand(kind, dir, flags)));
 
+program
+  .command('deploy')
+  .description('build, diff against .vkmp/deployed, refuse revisions that must change, upload changed image-based packages and write changed SaaS catalogs into the broker, then record the deployed state')
+  .option('-c, --config <path>', 'path of vkmp.config.ts (default: found from the current directory up)')
+  .option('--dry-run', 'show what would be sent; send and write nothing')
+  .option('-y, --yes', 'do not ask for confirmation (never asked with CI=true or without a TTY)')
+  .option('--host <host>', 'Infra API host (default: deploy.host of the config, else cloud.vk.ru)')
+  .option('--base-url <url>', 'full Infra API prefix, e.g. the one vkmp emulator prints')
+  .option('--service <name...>', 'deploy only these SERVICE_NAMEs')
+  .option('--broker-dir <dir>', "the SaaS broker's resources/ directory (default: deploy.brokerResourcesDir of the config)")
+  .option('--allow-removed <revision...>', 'SaaS revisions (or <id>@<revision>) whose catalog sections may be deleted: never published or withdrawn (REV-007)')
+  .option('--json', 'print a JSON document instead of text')
+  .action((flags) => run(async () => (await import('./commands/deploy.js')).deployCommand(flags)));
+
+program
+  .command('emulator')
+  .description('run the local Infra API emulator on 127.0.0.1 with vkmp\'s package check, until Ctrl+C')
+  .option('--port <n>', 'port; 0 picks a free one (default: 7071)')
+  .option('--data-dir <dir>', 'where uploads, manifests and state are kept (default: .vkmp/emulator)')
+  .option('--json', 'print a JSON line with the URLs instead of text')
+  .action((flags) => run(async () => (await import('./commands/emulator.js')).emulatorCommand(flags)));
+
+program
+  .command('archive')
+  .description('archive an image-based revision in the test namespaces (POST …/product/archive, service key from VKMP_SERVICE_TOKEN)')
+  .argument('<service-id>', 'service id (UUID) from service.yaml, or the SERVICE_NAME of an image-based service of this project')
+  .argument('<revision>', 'the revision to archive')
+  .option('-c, --config <path>', 'path of vkmp.config.ts (for deploy.host and SERVICE_NAME lookup)')
+  .option('--host <host>', 'Infra API host (default: deploy.host of the config, else cloud.vk.ru)')
+  .option('--base-url <url>', 'full Infra API prefix, e.g. the one vkmp emulator prints')
+  .option('--json', 'print a JSON document instead of text')
+  .action((service: string, revision: string, flags) => run(async () => (await import('./commands/archive.js')).archiveCommand(service, revision, flags)));
+
+const usage = program.command('usage').description('usage reports: push postpaid metrics, check a SaaS broker\'s pull-model report');
+usage
+  .command('push')
+  .description('check a usage push against the project\'s postpaid options, then POST it to …/usages with VKMP_USAGE_TOKEN')
+  .argument('<file>', 'JSON body: {"base_date"?, "broker_id"?, "usages": [{"instance_uuid", "param", "value"}]}')
+  .option('-c, --config <path>', 'path of vkmp.config.ts (default: found from the current directory up)')
+  .option('--service <name...>', 'accept only the postpaid options of these SERVICE_NAMEs')
+  .option('--dry-run', 'check only; send nothing')
+  .option('--retries <n>', 'retries after a failed attempt (default 0: a repeated push may bill twice)')
+  .option('--host <host>', 'Infra API host (default: deploy.host of the config, else cloud.vk.ru)')
+  .option('--base-url <url>', 'full Infra API prefix, e.g. the one vkmp emulator prints')
+  .option('--json', 'print a JSON document instead of text')
+  .action((file: string, flags) => run(async () => (await import('./commands/usage.js')).usagePushCommand(file, flags)));
+usage
+  .command('check')
+  .description('check a pull-model report ({batch_id, data}) against the built SaaS catalog: kind, type, price, plan')
+  .argument('<report>', 'the report JSON, as the broker returns it')
+  .option('-c, --config <path>', 'path of vkmp.config.ts (default: found from the current directory up)')
+  .option('--catalog <file>', 'check against this catalog_<NAME>.json instead of the project')
+  .option('--json', 'print a JSON document instead of text')
+  .action((file: string, flags) => run(async () => (await import('./commands/usage.js')).usageCheckCommand(file, flags)));
+
+program
+  .command('logs')
+  .description('read the deployment-system log of a test object (GET …/logs/instance/<uuid>, VKMP_AUTH_TOKEN)')
+  .argument('<object-uuid>', 'the test object UUID (vkmp tf-test prints it)')
+  .option('-c, --config <path>', 'path of vkmp.config.ts (for deploy.host)')
+  .option('--level <levels>', 'only these levels, comma-separated (e.g. error,info)')
+  .option('--host <host>', 'Infra API host (default: deploy.host of the config, else cloud.vk.ru)')
+  .option('--base-url <url>', 'full Infra API prefix, e.g. the one vkmp emulator prints')
+  .option('--json', 'print a JSON document instead of text')
+  .action((uuid: string, flags) => run(async () => (await import('./commands/logs.js')).logsCommand(uuid, flags)));
+
+program
+  .command('tf-test')
+  .description("test a plan's Terraform manifests with the deployment system: upload, create a test object, follow it to running/failed, delete it")
+  .argument('<plan>', 'image-based plan name (or <SERVICE_NAME>/<plan>, or a plan id)')
+  .option('-c, --config <path>', 'path of vkmp.config.ts (default: found from the current directory up)')
+  .option('--vars <name=value...>', 'external variable values (defaults come from the options)')
+  .option('--keep', 'keep the test object instead of deleting it')
+  .option('--manifest <name>', 'manifest name (default: <SERVICE_NAME>_<plan>_<revision>)')
+  .option('--timeout <seconds>', 'how long to wait for running, then for deleted (default: 1800)')
+  .option('--interval <seconds>', 'status polling interval (default: 2)')
+  .option('--host <host>', 'Infra API host (default: deploy.host of the config, else cloud.vk.ru)')
+  .option('--base-url <url>', 'full Infra API prefix, e.g. the one vkmp emulator prints')
+  .option('--json', 'print a JSON document instead of text')
+  .action((plan: string, flags) => run(async () => (await import('./commands/tf-test.js')).tfTestCommand(plan, flags)));
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`vkmp: ${(error as Error).message}\n`);
   process.exitCode = 1;
