@@ -6,7 +6,7 @@
  */
 import type { AppKind, ProjectModel } from '../model/types.js';
 import {
-  asSnapshot, jsonEqual, type Json, type JsonObject, type Snapshot, type SnapshotOption, type SnapshotOptionFile, type SnapshotPage, type SnapshotPlan,
+  asSnapshot, equalExcept, jsonEqual, shareHash, type Json, type JsonObject, type Snapshot, type SnapshotOption, type SnapshotOptionFile, type SnapshotPage, type SnapshotPlan,
   type SnapshotService, type SnapshotUnit,
 } from './normalize.js';
 
@@ -55,6 +55,8 @@ export interface PlanPair {
   id: string;
   base?: SnapshotPlan;
   head?: SnapshotPlan;
+  /** Both sides present: the same content, revision aside. */
+  same?: boolean;
 }
 
 export type EntryRelation = 'same-revision' | 'new-revision' | 'added' | 'removed';
@@ -64,6 +66,8 @@ export interface EntryPair {
   base?: SnapshotService;
   head?: SnapshotService;
   plans: PlanPair[];
+  /** Both sides present: the same content (plans by id, revision and content), revision aside. */
+  same?: boolean;
 }
 
 export interface UnitDiff {
@@ -224,10 +228,19 @@ class UnitDiffer {
       const flags: RiskFlag[] = headRevisions.has(`${b.id}\u0000${b.revision}`) ? [] : [{ kind: 'section-removed', revision: b.revision }];
       this.push('changed', [], 'revision', b.revision, h.revision, flags);
     }
-    if (jsonEqual({ ...b, revision: '', plans: [] }, { ...h, revision: '', plans: [] }) && jsonEqual(b.plans, h.plans)) return;
-    this.serviceFields(b, h);
-    if (b.options || h.options) this.optionFiles(b.options ?? {}, h.options ?? {});
-    for (const pp of pair.plans) this.plan(pp);
+    const fieldsSame = equalExcept(b, h, 'revision', 'plans');
+    if (!fieldsSame) {
+      this.serviceFields(b, h);
+      if (b.options || h.options) this.optionFiles(b.options ?? {}, h.options ?? {});
+    }
+    let plansSame = b.plans.length === h.plans.length;
+    for (const pp of pair.plans) {
+      this.plan(pp);
+      if (!pp.same || pp.base!.revision !== pp.head!.revision) plansSame = false;
+    }
+    if (plansSame) for (let i = 0; i < b.plans.length; i++) if (b.plans[i]!.id !== h.plans[i]!.id) plansSame = false;
+    pair.same = fieldsSame && plansSame;
+    if (pair.same) shareHash(b, h);
   }
 
   private serviceFields(b: SnapshotService, h: SnapshotService): void {
@@ -273,7 +286,12 @@ class UnitDiffer {
       this.push('removed', seg, undefined, { id: p.id, revision: p.revision, free: p.free, cost: (p.billing.cost as Json) ?? null }, undefined, [{ kind: 'plan-removed' }], ctx);
       return;
     }
-    if (jsonEqual(b, h)) return;
+    pp.same = equalExcept(b, h, 'revision');
+    if (pp.same) {
+      shareHash(b, h);
+      if (b.revision !== h.revision) this.push('changed', seg, 'revision', b.revision, h.revision, [], ctx);
+      return;
+    }
     const scalar = ['revision', 'name', 'description', 'free', 'plan_updateable', 'saasPlanId', 'resource_usages', 'entities'] as const;
     for (const k of scalar) {
       const o = b[k] as Json | undefined;
@@ -297,7 +315,11 @@ class UnitDiffer {
   }
 
   private planOptions(seg: string[], ctx: Partial<Change>, b: Record<string, SnapshotOption>, h: Record<string, SnapshotOption>): void {
-    for (const name of unionKeys(Object.keys(b), Object.keys(h))) {
+    const names: string[] = [];
+    // Most options of a changed plan are unchanged: skip them without allocating.
+    for (const name of Object.keys(b)) if (!(name in h) || !jsonEqual(b[name], h[name])) names.push(name);
+    for (const name of Object.keys(h)) if (!(name in b)) names.push(name);
+    for (const name of names) {
       const o = b[name];
       const n = h[name];
       const s = [...seg, `option:${name}`];
@@ -315,6 +337,12 @@ class UnitDiffer {
 
   private display(seg: string[], ctx: Partial<Change>, b: SnapshotPage[], h: SnapshotPage[]): void {
     if (jsonEqual(b, h)) return;
+    const unique = (names: string[]) => new Set(names).size === names.length;
+    if (!unique(b.map((p) => p.name)) || !unique(h.map((p) => p.name)) || [...b, ...h].some((p) => !unique(p.groups.map((g) => g.name)))) {
+      // Names are the identities; with duplicates, compare the wizard as one value.
+      this.push('changed', seg, 'display.pages', b as unknown as Json, h as unknown as Json, [], ctx);
+      return;
+    }
     const bp = byKey(b, (p) => p.name);
     const hp = byKey(h, (p) => p.name);
     const bOrder = b.map((p) => p.name);
@@ -375,12 +403,12 @@ function pairEntries(base: SnapshotService[], head: SnapshotService[]): EntryPai
   const pairs: EntryPair[] = [];
   const used = new Set<SnapshotService>();
   const headPair = new Map<SnapshotService, SnapshotService>();
-  const baseByKey = new Map<string, SnapshotService>();
-  for (const b of base) if (!baseByKey.has(entryKey(b))) baseByKey.set(entryKey(b), b);
-  // 1. The same (id, revision).
+  const baseByKey = new Map<string, SnapshotService[]>();
+  for (const b of base) baseByKey.set(entryKey(b), [...(baseByKey.get(entryKey(b)) ?? []), b]);
+  // 1. The same (id, revision); duplicates (a REV-006 error) pair up in order.
   for (const h of head) {
-    const b = baseByKey.get(entryKey(h));
-    if (b && !used.has(b)) {
+    const b = baseByKey.get(entryKey(h))?.find((x) => !used.has(x));
+    if (b) {
       used.add(b);
       headPair.set(h, b);
     }

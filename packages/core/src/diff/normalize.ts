@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import type {
   AppKind, CatalogModel, DisplayPage, EntityModel, Located, OptionModel, PlanModel, PlanOption, ProjectModel, ServiceModel, WhenModel, WhenOperand,
 } from '../model/types.js';
-import { stableStringify } from '../util/json.js';
 import { terraformResourceAddresses } from './terraform.js';
 
 /** A JSON value. */
@@ -129,26 +128,67 @@ export function sourceOf(node: SnapshotService | SnapshotPlan | SnapshotUnit): L
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
-/** A deep JSON copy: drops undefined and functions; bytes become their sha256. Never throws on cycles. */
-export function toJson(value: unknown, seen: Set<object> = new Set()): Json | undefined {
-  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Uint8Array) return `sha256:${sha256(value)}`;
-  if (typeof value !== 'object' || seen.has(value)) return null;
-  seen.add(value);
-  try {
-    if (Array.isArray(value)) return value.map((x) => toJson(x, seen) ?? null);
-    const out: JsonObject = {};
-    for (const k of Object.keys(value)) {
-      const v = toJson((value as Record<string, unknown>)[k], seen);
-      if (v !== undefined) out[k] = v;
-    }
-    return out;
-  } finally {
-    seen.delete(value);
+/**
+ * A JSON value of `value`: undefined and functions dropped, bytes replaced by their
+ * sha256, cycles cut. Copy-on-dirty: a part that is already plain JSON is returned as
+ * is (shared, not copied), so snapshots of large models stay cheap. Snapshots are
+ * read-only; never mutate one or the model it came from while using it.
+ */
+export function toJson(value: unknown): Json | undefined {
+  return clean(value, []);
+}
+
+function clean(value: unknown, ancestors: object[]): Json | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : String(value);
+    case 'bigint':
+      return value.toString();
+    case 'object':
+      break;
+    default:
+      return undefined;
   }
+  if (value === null) return null;
+  if (value instanceof Uint8Array) return `sha256:${sha256(value)}`;
+  // Ancestors are few (models are shallow), so a linear scan beats a Set here.
+  if (ancestors.includes(value)) return null;
+  ancestors.push(value);
+  let out: Json[] | JsonObject | undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const x: unknown = value[i];
+      const c = clean(x, ancestors) ?? null;
+      if (out) (out as Json[])[i] = c;
+      else if (c !== x) {
+        out = value.slice(0, i) as Json[];
+        out[i] = c;
+      }
+    }
+  } else {
+    const proto = Object.getPrototypeOf(value) as unknown;
+    const plain = proto === Object.prototype || proto === null;
+    const keys = Object.keys(value);
+    if (!plain) out = {};
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const x = (value as Record<string, unknown>)[k];
+      const c = clean(x, ancestors);
+      if (out) {
+        if (c !== undefined) (out as JsonObject)[k] = c;
+      } else if (c !== x) {
+        const o: JsonObject = {};
+        for (let j = 0; j < i; j++) o[keys[j]!] = (value as Record<string, Json>)[keys[j]!]!;
+        if (c !== undefined) o[k] = c;
+        out = o;
+      }
+    }
+  }
+  ancestors.pop();
+  return out ?? (value as Json);
 }
 
 const jsonObject = (value: unknown): JsonObject | undefined => {
@@ -159,7 +199,7 @@ const nonEmptyObject = (value: unknown): JsonObject | undefined => {
   const o = jsonObject(value);
   return o && Object.keys(o).length ? o : undefined;
 };
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : typeof v === 'object' ? stableStringify(v) : String(v));
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(toJson(v)) : String(v));
 const bool = (v: unknown): boolean => v === true;
 const optBool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 const arr = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
@@ -252,7 +292,11 @@ function entity(e: EntityModel): Json {
 }
 
 /** Actions are a set (`[create, update]` = `[update, create]`). */
-const actions = (v: unknown): string[] => arr<unknown>(v).map(str).sort();
+const actions = (v: unknown): string[] => {
+  const list = arr<unknown>(v);
+  for (let i = 0; i < list.length; i++) if (typeof list[i] !== 'string' || (i > 0 && (list[i] as string) < (list[i - 1] as string))) return list.map(str).sort();
+  return list as string[];
+};
 
 function option(po: PlanOption): SnapshotOption {
   const o: OptionModel = isObject(po.option) ? po.option : ({ name: po.name, actions: [], schema: {} } as unknown as OptionModel);
@@ -399,8 +443,30 @@ export function asSnapshot(value: ProjectModel | Snapshot): Snapshot {
 }
 
 // ---------------------------------------------------------------------------------------
-// Content hashes (Merkle: options → plan → service). A hash excludes the node's own
-// revision, so "same revision, other hash" means "changed without a bump".
+// Content hashes: sha256 of canonical JSON (sorted keys). A hash excludes the node's own
+// revision, so "same revision, other hash" means "changed without a bump". Hashes are
+// computed lazily and cached per snapshot node; the diff itself compares values.
+
+/** Canonical JSON: sorted keys, undefined dropped, written straight to a string. */
+export function canonicalJson(value: unknown, skipTopLevel?: string): string {
+  if (value === null || typeof value !== 'object') return value === undefined ? 'null' : (JSON.stringify(value) ?? 'null');
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  const keys = Object.keys(value).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    if (k === skipTopLevel) continue;
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
 
 const hashCache = new WeakMap<object, string>();
 
@@ -413,25 +479,85 @@ function cached(node: object, compute: () => string): string {
   return h;
 }
 
-export function optionHash(o: SnapshotOption | SnapshotOptionFile): string {
-  return cached(o, () => sha256(stableStringify(o)));
+/**
+ * Records a known hash for a node (the deployed state stores them; a head node equal
+ * to a base node shares its hash), so it is not recomputed.
+ */
+export function seedHash(node: object, hash: string): void {
+  hashCache.set(node, hash);
 }
 
-/** The content hash of a plan: every field but `revision`, options by their hashes. */
+/** The cached hash of a node, if any (never computes). */
+export function knownHash(node: object): string | undefined {
+  return hashCache.get(node);
+}
+
+export function optionHash(o: SnapshotOption | SnapshotOptionFile): string {
+  return cached(o, () => sha256(canonicalJson(o)));
+}
+
+/** The content hash of a plan: every field but `revision`. */
 export function planHash(p: SnapshotPlan): string {
-  return cached(p, () => {
-    const { revision: _r, options, ...rest } = p;
-    const opts: Record<string, string> = {};
-    for (const [name, o] of Object.entries(options)) opts[name] = optionHash(o);
-    return sha256(stableStringify({ ...rest, options: opts }));
-  });
+  return cached(p, () => sha256(canonicalJson(p, 'revision')));
 }
 
 /** The content hash of a service entry: every field but `revision`; plans (in order) by id, revision and hash. */
 export function serviceHash(s: SnapshotService): string {
   return cached(s, () => {
-    const { revision: _r, plans, options, ...rest } = s;
-    const opts: Record<string, string> | undefined = options ? Object.fromEntries(Object.entries(options).map(([n, o]) => [n, optionHash(o)])) : undefined;
-    return sha256(stableStringify({ ...rest, options: opts, plans: plans.map((p) => ({ id: p.id, revision: p.revision, hash: planHash(p) })) }));
+    const { revision: _r, plans, ...rest } = s;
+    return sha256(canonicalJson({ ...rest, plans: plans.map((p) => ({ id: p.id, revision: p.revision, hash: planHash(p) })) }));
   });
+}
+
+/** Equal JSON values at every top-level key but the skipped ones. */
+export function equalExcept(a: object, b: object, ...skip: string[]): boolean {
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let na = 0;
+  for (const k of Object.keys(ra)) {
+    if (skip.includes(k) || ra[k] === undefined) continue;
+    na++;
+    if (!jsonEqual(ra[k], rb[k])) return false;
+  }
+  let nb = 0;
+  for (const k of Object.keys(rb)) if (!skip.includes(k) && rb[k] !== undefined) nb++;
+  return na === nb;
+}
+
+/** Two nodes with the same content share a known hash. */
+export function shareHash(a: object, b: object): void {
+  const h = hashCache.get(a) ?? hashCache.get(b);
+  if (h !== undefined) {
+    hashCache.set(a, h);
+    hashCache.set(b, h);
+  }
+}
+
+/** Same plan content (revision aside). Shares a known hash from `a` to `b` when equal. */
+export function samePlanContent(a: SnapshotPlan, b: SnapshotPlan): boolean {
+  if (!equalExcept(a, b, 'revision')) return false;
+  const h = hashCache.get(a) ?? hashCache.get(b);
+  if (h !== undefined) {
+    hashCache.set(a, h);
+    hashCache.set(b, h);
+  }
+  return true;
+}
+
+/** Same entry content (revision aside): fields, option files, and plans by id, revision and content. */
+export function sameServiceContent(a: SnapshotService, b: SnapshotService): boolean {
+  const { plans: pa, revision: _ra, ...ra } = a;
+  const { plans: pb, revision: _rb, ...rb } = b;
+  if (!jsonEqual(ra, rb) || pa.length !== pb.length) return false;
+  for (let i = 0; i < pa.length; i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    if (x.id !== y.id || x.revision !== y.revision || !samePlanContent(x, y)) return false;
+  }
+  const h = hashCache.get(a) ?? hashCache.get(b);
+  if (h !== undefined) {
+    hashCache.set(a, h);
+    hashCache.set(b, h);
+  }
+  return true;
 }

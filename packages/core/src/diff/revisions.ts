@@ -9,7 +9,7 @@ import type { Diagnostic, Span } from '../diagnostics.js';
 import type { CatalogModel, Located } from '../model/types.js';
 import { rule, spanOf, type ListedRule, type RuleMeta } from '../rules/engine.js';
 import type { Change, ChangeSet, EntryPair, PlanPair, UnitDiff } from './engine.js';
-import { jsonEqual, planHash, serviceHash, sourceOf, type SnapshotPlan, type SnapshotService, type SnapshotUnit } from './normalize.js';
+import { jsonEqual, planHash, samePlanContent, sameServiceContent, serviceHash, sourceOf, type SnapshotPlan, type SnapshotService, type SnapshotUnit } from './normalize.js';
 
 /** History rules: enforced by the diff against a baseline and the ledger, listed in the registry. */
 export const historyRules: ListedRule[] = [
@@ -108,9 +108,21 @@ class Checker {
   readonly diagnostics: Diagnostic[] = [];
   readonly bumps = new Map<string, RevisionBump>();
   private readonly allowed: Set<string>;
+  /** Ledger revisions by service id and by `<service id>/<plan id>`. */
+  private readonly ledgerRevisions = new Map<string, string[]>();
 
   constructor(private readonly ledger: Ledger | undefined, allowed: readonly string[] | undefined) {
     this.allowed = new Set(allowed ?? []);
+    const index = (key: string) => {
+      const at = key.indexOf('@');
+      if (at < 0) return;
+      const owner = key.slice(0, at);
+      const list = this.ledgerRevisions.get(owner);
+      if (list) list.push(key.slice(at + 1));
+      else this.ledgerRevisions.set(owner, [key.slice(at + 1)]);
+    };
+    for (const k of Object.keys(ledger?.services ?? {})) index(k);
+    for (const k of Object.keys(ledger?.plans ?? {})) index(k);
   }
 
   report(code: string, message: string, node: Located | undefined, hint: string, severity: 'error' | 'warning' = 'error', span?: Span): void {
@@ -131,18 +143,13 @@ class Checker {
 
   serviceTaken(unit: UnitDiff, id: string): string[] {
     const revs = [...(unit.base?.entries ?? []), ...(unit.head?.entries ?? [])].filter((e) => e.id === id).map((e) => e.revision);
-    if (this.ledger) for (const k of Object.keys(this.ledger.services)) if (k.startsWith(`${id}@`)) revs.push(k.slice(id.length + 1));
-    return revs;
+    return [...revs, ...(this.ledgerRevisions.get(id) ?? [])];
   }
 
   planTaken(unit: UnitDiff, serviceId: string, planId: string): string[] {
     const revs: string[] = [];
     for (const e of [...(unit.base?.entries ?? []), ...(unit.head?.entries ?? [])]) if (e.id === serviceId) for (const p of e.plans) if (p.id === planId) revs.push(p.revision);
-    if (this.ledger) {
-      const prefix = `${serviceId}/${planId}@`;
-      for (const k of Object.keys(this.ledger.plans)) if (k.startsWith(prefix)) revs.push(k.slice(prefix.length));
-    }
-    return revs;
+    return [...revs, ...(this.ledgerRevisions.get(`${serviceId}/${planId}`) ?? [])];
   }
 
   fixHint(current: string, suggested: string, what: string, node: Located | undefined): string {
@@ -164,7 +171,7 @@ class Checker {
     const changes = unit.changes.filter((c) => c.serviceId === h.id && c.revision === h.revision);
     let flagged = false;
     const bumpService = (code: string) => this.bump({ target: 'service', serviceName: unit.serviceName, serviceId: h.id, current: h.revision, suggested: nextRevision(h.revision, this.serviceTaken(unit, h.id)), node }, code);
-    if (pair.relation === 'same-revision' && pair.base && serviceHash(pair.base) !== serviceHash(h)) {
+    if (pair.relation === 'same-revision' && pair.base && !(pair.same ?? sameServiceContent(pair.base, h))) {
       const b = bumpService('REV-001');
       flagged = true;
       this.report('REV-001', `Service "${unit.serviceName}" (${h.id}) changed${changedFields(changes)} but keeps revision ${q(h.revision)}; Marketplace silently ignores an upload whose id and revision exist.`, node, this.fixHint(h.revision, b.suggested, 'the service', node));
@@ -175,6 +182,22 @@ class Checker {
       this.report('REV-003', `Service "${unit.serviceName}" revision ${q(h.revision)} (${h.id}) was uploaded before with other content; Marketplace keeps the old content for this pair.`, node, this.fixHint(h.revision, b.suggested, 'the service', node));
     }
     for (const pp of pair.plans) if (pp.head) this.plan(unit, pair, pp);
+  }
+
+  private readonly optionFileCache = new WeakMap<SnapshotService, WeakMap<SnapshotService, string[]>>();
+
+  /** IB option files changed or removed between two versions of a package (computed once per pair). */
+  private changedOptionFiles(base: SnapshotService, head: SnapshotService): string[] {
+    let inner = this.optionFileCache.get(base);
+    if (!inner) this.optionFileCache.set(base, (inner = new WeakMap()));
+    let names = inner.get(head);
+    if (!names) {
+      const b = base.options ?? {};
+      const h = head.options ?? {};
+      names = [...Object.keys(h).filter((n) => n in b && !jsonEqual(b[n], h[n])), ...Object.keys(b).filter((n) => !(n in h))];
+      inner.set(head, names);
+    }
+    return names;
   }
 
   /** The base plan with the same id and revision: in the paired entry, else in any base entry of the service. */
@@ -202,7 +225,7 @@ class Checker {
     };
     const same = this.sameRevisionPlan(unit, pair, h);
     let flagged = false;
-    if (same && planHash(same.plan) !== planHash(h)) {
+    if (same && !(same.plan === pp.base && pp.same !== undefined ? pp.same : samePlanContent(same.plan, h))) {
       if (unit.kind === 'saas') {
         flagged = true;
         this.report('REV-002', `${label} changed${changedFields(changes)} but keeps revision ${q(h.revision)}; Marketplace silently skips a changed plan without a new plan revision.`, node, fix('REV-002'));
@@ -237,9 +260,7 @@ class Checker {
   ): boolean {
     const b = same.plan;
     let flagged = false;
-    const changedFiles = Object.keys(service.options ?? {}).filter((name) => name in h.options && !jsonEqual(same.entry.options?.[name], service.options?.[name]));
-    const removedFiles = Object.keys(same.entry.options ?? {}).filter((name) => name in h.options && !(name in (service.options ?? {})));
-    const optionFiles = [...changedFiles, ...removedFiles];
+    const optionFiles = this.changedOptionFiles(same.entry, service).filter((name) => name in h.options);
     if (optionFiles.length) {
       flagged = true;
       this.report('REV-004', `${label} uses ${optionFiles.map((n) => `parameters/${n}.yaml`).join(', ')}, which changed, but keeps revision ${q(h.revision)}; every plan that uses a changed option must get a new revision.`, sourceOf(h), fix('REV-004'));
@@ -264,7 +285,7 @@ class Checker {
       this.report('REV-005', `${label}: deployment file${paths.length === 1 ? '' : 's'} ${paths.map((p) => `deployment/${p.replace(/^deployment\//, '')}`).join(', ')} changed but the plan keeps revision ${q(h.revision)}; existing instances keep the old manifests.`, sourceOf(h), fix('REV-005'), 'warning');
       return true;
     }
-    if (!flagged && planHash(b) !== planHash(h)) {
+    if (!flagged && !samePlanContent(b, h)) {
       // Effective options differ without a file or patch change (e.g. a reader quirk): still a plan change.
       this.report('REV-005', `${label} changed${changedFields(changes)} but keeps revision ${q(h.revision)}.`, sourceOf(h), fix('REV-005'));
       flagged = true;

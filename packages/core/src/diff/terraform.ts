@@ -146,9 +146,23 @@ export function resourcesInFile(text: string): string[] {
   return found;
 }
 
+/** Plans of one package often share manifests: recent results by text. */
+const recent = new Map<string, string[]>();
+const RECENT_MAX = 256;
+
+function cachedResources(text: string): string[] {
+  let found = recent.get(text);
+  if (!found) {
+    found = resourcesInFile(text);
+    if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+    recent.set(text, found);
+  }
+  return found;
+}
+
 /** Sorted, distinct `type.name` addresses of every `resource` block in the files. */
 export function terraformResourceAddresses(files: readonly { path: string; text: string }[]): string[] {
   const all = new Set<string>();
-  for (const f of files) for (const r of resourcesInFile(f.text)) all.add(r);
+  for (const f of files) for (const r of cachedResources(f.text)) all.add(r);
   return [...all].sort();
 }

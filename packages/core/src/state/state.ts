@@ -10,10 +10,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import type { AppKind, ProjectModel } from '../model/types.js';
 import {
-  asSnapshot, optionHash, planHash, serviceHash, sha256, type Snapshot, type SnapshotService, type SnapshotUnit,
+  asSnapshot, canonicalJson, optionHash, planHash, seedHash, serviceHash, sha256, type Snapshot, type SnapshotService, type SnapshotUnit,
 } from '../diff/normalize.js';
 import { planLedgerKey, serviceLedgerKey, type Ledger } from '../diff/revisions.js';
-import { stableStringify } from '../util/json.js';
 
 export const STATE_FORMAT_VERSION = 1;
 /**
@@ -171,7 +170,7 @@ export function stateFromModel(model: ProjectModel | Snapshot, options: StateOpt
 
 /** The state file's text: sorted keys, 2-space indentation, trailing newline. */
 export function serializeState(state: DeployedState): string {
-  return `${JSON.stringify(JSON.parse(stableStringify(state)), null, 2)}\n`;
+  return `${JSON.stringify(JSON.parse(canonicalJson(state)), null, 2)}\n`;
 }
 
 /** Writes states atomically (temp file + rename, one file per unit). Returns the paths written. */
@@ -286,14 +285,30 @@ export function readDeployedState(rootDir: string): Map<string, DeployedState> {
   return out;
 }
 
+/** Seeds the stored hashes on the model's nodes, so the diff never recomputes them. */
+function seedStoredHashes(state: DeployedState): void {
+  if (state.hash_version !== HASH_VERSION || !Array.isArray(state.entries)) return;
+  for (const e of state.model.entries) {
+    const stored = state.entries.find((x) => x && x.id === e.id && x.revision === e.revision);
+    if (!stored) continue;
+    if (typeof stored.hash === 'string') seedHash(e, stored.hash);
+    for (const p of e.plans) {
+      const sp = Array.isArray(stored.plans) ? stored.plans.find((x) => x && x.id === p.id && x.revision === p.revision) : undefined;
+      if (sp && typeof sp.hash === 'string') seedHash(p, sp.hash);
+    }
+  }
+}
+
 /** The deployed state as a snapshot (the default baseline of `vkmp diff`). */
 export function snapshotFromStates(states: ReadonlyMap<string, DeployedState> | readonly DeployedState[]): Snapshot {
   const list = states instanceof Map ? [...states.values()] : (states as readonly DeployedState[]);
+  for (const s of list) seedStoredHashes(s);
   return { units: list.map((s) => s.model) };
 }
 
 /** The ledger of every recorded (id, revision), including the current entries. */
 export function ledgerFromStates(states: ReadonlyMap<string, DeployedState> | readonly DeployedState[]): Ledger {
   const list = states instanceof Map ? [...states.values()] : (states as readonly DeployedState[]);
+  for (const s of list) seedStoredHashes(s);
   return mergeLedgers(...list.map((s) => (s.hash_version === HASH_VERSION ? s.ledger : undefined)), ...list.map((s) => ledgerOfUnit(s.model)));
 }
