@@ -234,7 +234,11 @@ class PackageReader {
       this.report('IB-113', 'warning', `${issue.message}.`, issue.span, 'Remove operating-system and VCS litter (.DS_Store, __MACOSX/, .git/) before zipping; zip -r -X excludes extra attributes.');
       return;
     }
-    this.report('READ-003', 'error', `${issue.message} (${issue.kind}).`, issue.span, readHint(issue.kind));
+    // Name the zip entry in the message: a displayed path would normalise its `..` away.
+    const bang = issue.span.file.indexOf('!/');
+    const entry = bang >= 0 ? issue.span.file.slice(bang + 2) : '';
+    const message = entry && !issue.message.includes(entry) ? `${entry}: ${issue.message}` : issue.message;
+    this.report('READ-003', 'error', `${message} (${issue.kind}).`, issue.span, readHint(issue.kind));
   }
 
   // ------------------------------------------------------------------ YAML
