@@ -135,6 +135,19 @@ describe('vkmp import: round trips through the CLI', () => {
     expect(readJson(out, 'dist', 'defects', 'plan_mapping.json')).toEqual({ defects: { [std!.id]: 'std', [pro!.id]: 'pro', [payg!.id]: 'payg' } });
   });
 
+  it('a live catalog recorded as the deployed state diffs as "No changes" against its import', async () => {
+    const out = join(temp('adopt-'), 'p');
+    const catalog = fixture('fixtures', 'saas', 'vk-testers', 'catalog_VKT.json');
+    const imported = await runCli(['import', catalog, '--out', out]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('npx vkmp state record --from ');
+    const recorded = await runCli(['state', 'record', '--from', catalog], { cwd: out });
+    expect(recorded.code, recorded.stderr).toBe(0);
+    const diff = await runCli(['diff', '--exit-code'], { cwd: out });
+    expect(diff.code, diff.stdout + diff.stderr).toBe(0);
+    expect(diff.stdout).toMatch(/No changes\./);
+  });
+
   it('--json prints one document with format_version, the files written and the round-trip status', async () => {
     const out = join(temp('json-'), 'p');
     const r = await runCli(['import', fixture('fixtures', 'saas', 'demo_notes'), '--out', out, '--json']);

@@ -35,6 +35,10 @@ export async function importCommand(path: string, flags: ImportFlags): Promise<n
   const roundTrip = result.verified
     ? `\`vkmp build\` reproduces ${catalogs}${corrections ? ` with the ${corrections} correction${corrections === 1 ? '' : 's'} listed above` : ''}`
     : `the round trip of ${catalogs} is not exact (see the warnings above)`;
-  process.stdout.write(`import ok: ${summary(result.diagnostics)}; ${roundTrip}.\nnext: cd ${shown(outDir)} && npm install && npm run check\n`);
+  process.stdout.write(
+    `import ok: ${summary(result.diagnostics)}; ${roundTrip}.\n` +
+      `next: cd ${shown(outDir)} && npm install && npm run check\n` +
+      `      if this catalog is live, record it as the deployed state so \`vkmp diff\` compares with it: npx vkmp state record --from ${relative(outDir, resolve(path)) || '.'}\n`,
+  );
   return 0;
 }

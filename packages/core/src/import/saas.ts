@@ -10,7 +10,7 @@
  */
 import type { Diagnostic, Span } from '../diagnostics.js';
 import { hasErrors } from '../diagnostics.js';
-import type { CatalogModel, DisplayGroup, DisplayPage, PlanModel, PlanOption, ServiceModel, WhenModel, WhenOperand } from '../model/types.js';
+import type { DisplayGroup, DisplayPage, PlanModel, PlanOption, ServiceModel, WhenModel, WhenOperand } from '../model/types.js';
 import { parseJson } from '../read/json.js';
 import { readSaasCatalog, type SaasInput } from '../read/saas.js';
 import { decodeUtf8 } from '../read/text.js';
@@ -21,7 +21,7 @@ import { isPlainObject } from '../util/strings.js';
 import { renderSource, type Statement } from './codegen.js';
 import { arr, call, cast, code, json, member, numberLiteral, obj, prop, str, stringLiteral, type Expr, type Prop } from './expr.js';
 import { escapePointer, normalizeCatalogJson, normalizePlanMapping, orderByIndex } from './normalize.js';
-import { describeCtor, isEnum, mapOption, optionExpr, overridesExpr, overridesOf, valueKind, type OptionMapping, type OptionSpec } from './options.js';
+import { isEnum, mapOption, optionExpr, overridesExpr, overridesOf, valueKind, type OptionMapping, type OptionSpec } from './options.js';
 
 export interface SaasImportOptions {
   /**
