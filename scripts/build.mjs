@@ -64,6 +64,9 @@ await build({
   entryPoints: { vkmp: join(root, 'packages', 'cli', 'src', 'main.ts') },
   outdir: cliOut,
   splitting: true,
+  // Bundle the workspace packages from source, so code splitting works per module and
+  // `vkmp build` loads only the modules its command needs.
+  conditions: ['source'],
   chunkNames: 'chunks/[name]-[hash]',
   plugins: [externalizeNpm],
   // `createRequire` lets bundled CommonJS-only helpers work inside the ESM bundle.

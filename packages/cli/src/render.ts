@@ -1,7 +1,7 @@
 /** Rendering diagnostics for people (`file:line:col - error CODE: message`) and for machines (`--json`). */
 import { relative } from 'node:path';
 import pc from 'picocolors';
-import { toDiagnosticJson, type Diagnostic } from '@vkmp/core';
+import { toDiagnosticJson, type Diagnostic } from '../../core/src/diagnostics.js';
 
 export const FORMAT_VERSION = '1';
 

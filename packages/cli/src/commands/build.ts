@@ -1,6 +1,9 @@
 /** `vkmp build`: compile and write dist/ atomically; nothing is written when there are errors. */
 import { relative, resolve } from 'node:path';
-import { buildProject, sortedEntries, writeTreeAtomic } from '@vkmp/core';
+// Deep imports keep the command's chunk to the modules it uses (the index re-exports everything).
+import { buildProject } from '../../../core/src/pipeline.js';
+import { sortedEntries } from '../../../core/src/emit/tree.js';
+import { writeTreeAtomic } from '../../../core/src/emit/write.js';
 import { jsonDocument, printDiagnostics, summary } from '../render.js';
 
 export interface BuildFlags {

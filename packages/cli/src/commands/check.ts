@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { compileProject, sortDiagnostics, type Diagnostic } from '@vkmp/core';
+import { compileProject } from '../../../core/src/pipeline.js';
+import { sortDiagnostics, type Diagnostic } from '../../../core/src/diagnostics.js';
 import { jsonDocument, printDiagnostics, summary } from '../render.js';
 
 export interface CheckFlags {
@@ -29,7 +30,7 @@ export async function typeCheck(rootDir: string, files: string[]): Promise<Diagn
   const tsconfig = join(rootDir, 'tsconfig.json');
   const args = existsSync(tsconfig)
     ? ['--noEmit', '--pretty', 'false', '-p', tsconfig]
-    : ['--noEmit', '--pretty', 'false', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', ...files];
+    : ['--noEmit', '--pretty', 'false', '--ignoreConfig', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', ...files];
   const output = await new Promise<{ code: number | null; text: string }>((res, rej) => {
     const child = spawn(process.execPath, [tscPath(), ...args], { cwd: rootDir, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';

@@ -1,5 +1,5 @@
 /** `vkmp validate <path...>`: lint hand-written catalogs and packages with every rule. */
-import { validateArtifacts } from '@vkmp/core';
+import { validateArtifacts } from '../../../core/src/pipeline.js';
 import { jsonDocument, printDiagnostics, summary } from '../render.js';
 
 export async function validateCommand(paths: string[], flags: { json?: boolean }): Promise<number> {
