@@ -218,14 +218,16 @@ class UnitDiffer {
       this.push('added', [], undefined, undefined, { id: e.id, revision: e.revision, plans: e.plans.map((p) => p.name) });
       return;
     }
+    // Sections are a SaaS notion: an IB package is replaced by its next revision.
+    const saas = this.unit.kind === 'saas';
     if (pair.relation === 'removed') {
-      this.push('removed', [], undefined, { id: e.id, revision: e.revision, plans: e.plans.map((p) => p.name) }, undefined, [{ kind: 'section-removed', revision: e.revision }]);
+      this.push('removed', [], undefined, { id: e.id, revision: e.revision, plans: e.plans.map((p) => p.name) }, undefined, saas ? [{ kind: 'section-removed', revision: e.revision }] : []);
       return;
     }
     const b = pair.base!;
     const h = pair.head!;
     if (b.revision !== h.revision) {
-      const flags: RiskFlag[] = headRevisions.has(`${b.id}\u0000${b.revision}`) ? [] : [{ kind: 'section-removed', revision: b.revision }];
+      const flags: RiskFlag[] = !saas || headRevisions.has(`${b.id}\u0000${b.revision}`) ? [] : [{ kind: 'section-removed', revision: b.revision }];
       this.push('changed', [], 'revision', b.revision, h.revision, flags);
     }
     const fieldsSame = equalExcept(b, h, 'revision', 'plans');
@@ -451,7 +453,7 @@ function diffUnit(kind: AppKind, serviceName: string, base: SnapshotUnit | undef
   } else if (base && head) {
     unit.entries = pairEntries(base.entries, head.entries);
     const headKeys = new Set(head.entries.map(entryKey));
-    unit.removedSections = base.entries.filter((b) => !headKeys.has(entryKey(b))).map((b) => ({ id: b.id, revision: b.revision }));
+    if (kind === 'saas') unit.removedSections = base.entries.filter((b) => !headKeys.has(entryKey(b))).map((b) => ({ id: b.id, revision: b.revision }));
     const multi = base.entries.length > 1 || head.entries.length > 1;
     for (const pair of unit.entries) differ.entry(pair, multi, headKeys);
     // An unknown base mapping (a broker, a catalog without plan_mapping.json) is not a change.
