@@ -205,6 +205,7 @@ describe.concurrent('output', () => {
     expect(md).toContain('| demo\\_notes | standard | option `seats` | 100 | 90 | 🔻 −10% |');
     expect(md).toContain('- ⚠️ demo\\_notes › plan standard › option tier `schema.enum`: choices removed: "max"');
     expect(md).toMatch(/- ❌ \*\*REV-002\*\* `services\/demo\/service\.ts:\d+` Plan "standard"/);
+    expect(md).toContain('`vkmp diff --bump` sets: service demo\\_notes `1.0` → `1.1`, plan standard `1.0` → `1.1`.');
     expect(md).toContain('<details><summary>All changes (3)</summary>');
     expect(md).toContain('- plan standard: `billing.cost`: `1500` → `1800` — **price up +20%**');
     expect(md.trimEnd().endsWith('</details>')).toBe(true);

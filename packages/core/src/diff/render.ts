@@ -221,6 +221,11 @@ export function renderChangeSetMarkdown(cs: ChangeSet, options: { baseline?: str
       const at = d.span ? ` ${code(`${options.relativeTo ? options.relativeTo(d.span.file) : d.span.file}:${d.span.line}`)}` : '';
       out.push(`- ${d.severity === 'error' ? '❌' : '⚠️'} **${d.code}**${at} ${md(d.message)}${d.hint ? `<br>Fix: ${md(d.hint)}` : ''}`);
     }
+    const bumps = options.bumps ?? [];
+    if (bumps.length) {
+      const list = bumps.map((b) => `${md(b.target === 'plan' ? `plan ${b.planName}` : `service ${b.serviceName}`)} ${code(b.current)} → ${code(b.suggested)}`);
+      out.push('', `\`vkmp diff --bump\` sets: ${list.join(', ')}.`);
+    }
   }
   if (cs.changes.length) {
     out.push('', `<details><summary>All changes (${cs.changes.length})</summary>`, '');

@@ -265,14 +265,15 @@ class Checker {
       flagged = true;
       this.report('REV-004', `${label} uses ${optionFiles.map((n) => `parameters/${n}.yaml`).join(', ')}, which changed, but keeps revision ${q(h.revision)}; every plan that uses a changed option must get a new revision.`, sourceOf(h), fix('REV-004'));
     }
-    const planYaml = (p: SnapshotPlan) => ({
-      name: p.name, description: p.description, free: p.free, billing: p.billing, plan_updateable: p.plan_updateable, resource_usages: p.resource_usages, extra: p.extra,
-      patches: Object.fromEntries(Object.entries(p.options).map(([n, o]) => [n, o.patch ?? null])),
-    });
-    const displayYaml = (p: SnapshotPlan) => ({ pages: p.display.pages, entities: p.entities });
+    // plan.yaml: the plan's own fields and its parameters_patch; display.yaml: pages and entities.
+    const planYamlSame =
+      b.name === h.name && b.description === h.description && b.free === h.free && b.plan_updateable === h.plan_updateable &&
+      jsonEqual(b.billing, h.billing) && jsonEqual(b.resource_usages, h.resource_usages) && jsonEqual(b.extra, h.extra) &&
+      Object.keys(b.options).every((n) => jsonEqual(b.options[n]!.patch, h.options[n]?.patch)) &&
+      Object.keys(h.options).every((n) => n in b.options || h.options[n]!.patch === undefined);
     const files: string[] = [];
-    if (!jsonEqual(planYaml(b), planYaml(h))) files.push('plan.yaml');
-    if (!jsonEqual(displayYaml(b), displayYaml(h))) files.push('display.yaml');
+    if (!planYamlSame) files.push('plan.yaml');
+    if (!jsonEqual(b.display.pages, h.display.pages) || !jsonEqual(b.entities, h.entities)) files.push('display.yaml');
     const optionSet = (p: SnapshotPlan) => Object.keys(p.options).sort();
     if (!files.length && !optionFiles.length && !jsonEqual(optionSet(b), optionSet(h))) files.push('display.yaml');
     if (files.length) {
