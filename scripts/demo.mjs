@@ -35,4 +35,64 @@ if (existsSync(docsExample)) {
     process.exit(1);
   }
 }
+// Deploy every example to the local Infra API emulator, started in this process on 127.0.0.1
+// (temporary data dir, generated tokens passed to the CLI through its environment), then
+// deploy again: nothing is sent the second time. Copies of the examples are deployed, so the
+// repository's .vkmp/deployed stays untouched. The CLI runs asynchronously (not spawnSync):
+// the emulator answers from this process's event loop.
+{
+  const { spawn } = await import('node:child_process');
+  const { cpSync, mkdirSync, mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { randomBytes } = await import('node:crypto');
+  const { startEmulator } = await import('../packages/infra-api/dist/index.js');
+  const { validatePackageZip } = await import('../packages/core/dist/index.js');
+  const work = mkdtempSync(join(tmpdir(), 'vkmp-demo-deploy-'));
+  const tokens = Object.fromEntries(['SERVICE', 'USAGE', 'AUTH'].map((k) => [`VKMP_${k}_TOKEN`, `demo-${k.toLowerCase()}-${randomBytes(12).toString('hex')}`]));
+  const emu = await startEmulator({
+    dataDir: join(work, 'emulator'),
+    serviceTokens: [tokens.VKMP_SERVICE_TOKEN],
+    usageTokens: [tokens.VKMP_USAGE_TOKEN],
+    authTokens: [tokens.VKMP_AUTH_TOKEN],
+    validatePackage: async (zip) => {
+      const v = await validatePackageZip(zip, { label: 'upload.zip' });
+      if (v.ok === 'unsupported') throw new Error('this vkmp build cannot read package zips');
+      return v.ok ? { ok: true, service: v.service } : { ok: false, diagnostics: v.diagnostics };
+    },
+  });
+  const run = (args, cwd) => {
+    console.log(`\n$ vkmp ${args.join(' ')}    (in a copy of examples/${cwd.split('/').pop()})`);
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: 'inherit', env: { ...process.env, ...tokens } });
+      child.on('close', (code) => resolve(code));
+    });
+  };
+  let failed;
+  try {
+    console.log(`\nLocal Infra API emulator on ${emu.url} (in-process, data in a temporary directory).`);
+    const copies = examples.map((name) => {
+      const dir = join(work, name);
+      const src = join(root, 'examples', name);
+      cpSync(src, dir, { recursive: true, filter: (p) => !/^[/\\](dist|\.vkmp|node_modules)([/\\]|$)/.test(p.slice(src.length)) });
+      mkdirSync(join(dir, 'broker'), { recursive: true }); // a SaaS broker checkout; deploy writes its resources/
+      return dir;
+    });
+    const deploy = (dir) => run(['deploy', '--base-url', emu.baseUrl, '--broker-dir', join(dir, 'broker', 'resources'), '--yes'], dir);
+    for (const dir of copies) if ((await deploy(dir)) !== 0) failed = `the first deploy of ${dir} failed`;
+    const sent = emu.state().stats.requests;
+    console.log('\nDeploying again: nothing changed, so nothing is sent.');
+    for (const dir of copies) if ((await deploy(dir)) !== 0) failed ??= `the second deploy of ${dir} failed`;
+    if (emu.state().stats.requests !== sent) failed ??= 'the second deploy sent requests';
+    const state = emu.state();
+    console.log(`\nemulator state: ${state.uploads.length} upload(s) (${state.uploads.map((u) => `${u.filename} ${u.outcome}`).join(', ') || 'none'}), ${state.stats.requests} API request(s)`);
+    for (const s of state.services) console.log(`  ${s.name} ${s.id} revision ${JSON.stringify(s.revision)}: plans ${s.plans.map((p) => `${p.name}@${p.revision}`).join(', ')}; postpaid ${s.postpaidOptions.join(', ') || 'none'}`);
+  } finally {
+    await emu.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+  if (failed) {
+    console.error(`\ndemo: ${failed}`);
+    process.exit(1);
+  }
+}
 console.log('\ndemo ok: every example checked and built; artifacts are in examples/*/dist/.');

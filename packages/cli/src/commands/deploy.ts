@@ -98,7 +98,7 @@ export function tokenFromEnv(kind: TokenKind): Secret {
 
 /** A client for one command; retries are reported on stderr. */
 export function makeClient(baseUrl: string, out: Output, options: Omit<InfraApiClientOptions, 'baseUrl' | 'onRetry'> = {}): InfraApiClient {
-  return new InfraApiClient({ ...options, baseUrl, onRetry: (info) => out.err(`  ${pc.yellow('retrying')}: ${describeRetry(info)}\n`) });
+  return new InfraApiClient({ ...options, baseUrl, onRetry: (info) => out.err(`  ${info.method} ${info.path}: ${pc.yellow(describeRetry(info))}\n`) });
 }
 
 /** An Infra API failure as diagnostics: the one-line message, then the server's own diagnostics (HTTP 400). */

@@ -69,6 +69,18 @@ export async function emulatorCommand(flags: EmulatorFlags): Promise<number> {
       // The default data directory sits beside .vkmp/deployed (which is committed); keep it out of git.
       writeFileSync(join(dataDir, '.gitignore'), '*\n');
     }
+    // Listen for the stop signals before the URL is printed: a script may signal as soon as it reads it.
+    const stopped = new Promise<NodeJS.Signals>((done) => {
+      const onInt = () => finish('SIGINT');
+      const onTerm = () => finish('SIGTERM');
+      const finish = (s: NodeJS.Signals) => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        done(s);
+      };
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+    });
     const validator = coreReader ? 'vkmp' : 'minimal';
     const validatorText = coreReader
       ? 'vkmp rules (the same reader and rules as `vkmp validate <zip>`)'
@@ -103,17 +115,7 @@ export async function emulatorCommand(flags: EmulatorFlags): Promise<number> {
       out.out(`deploy to it with: vkmp deploy --base-url ${emu.baseUrl}\n`);
       out.out('Press Ctrl+C to stop.\n');
     }
-    const signal = await new Promise<NodeJS.Signals>((done) => {
-      const onInt = () => finish('SIGINT');
-      const onTerm = () => finish('SIGTERM');
-      const finish = (s: NodeJS.Signals) => {
-        process.off('SIGINT', onInt);
-        process.off('SIGTERM', onTerm);
-        done(s);
-      };
-      process.on('SIGINT', onInt);
-      process.on('SIGTERM', onTerm);
-    });
+    const signal = await stopped;
     await emu.close();
     out.info(`emulator stopped (${signal}); state kept in ${rel(dataDir)}\n`);
     return 0;
