@@ -35,7 +35,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 /** Sets an own property, also for keys such as `__proto__` that plain assignment would not create. */
 function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
-  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 }
 const escapePointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -78,6 +79,29 @@ const SOURCES: Record<string, { section: string; source: string }> = {
   'IB-113': { section: '§C.12', source: 'INS/manage-ib-apps/ib-add/#upload_package' },
 };
 const docsOf = (code: string): string => (SOURCES[code] ? docsRef(SOURCES[code].section, SOURCES[code].source) : 'README.md#rule-ids');
+
+const YAML_CACHE_ENTRIES = 256;
+const YAML_CACHE_MAX_TEXT = 64 * 1024;
+const yamlCache = new Map<string, ParsedDocument>();
+
+/**
+ * {@link parseYaml} with a small cache keyed by file name and text: packages are read again
+ * and again with most files unchanged (validate after an edit, the emulator, diff, fuzzing).
+ * Each call gets its own copy of the value; spans and issues are shared and read-only.
+ */
+export function parseYamlCached(text: string, file: string): ParsedDocument {
+  if (text.length > YAML_CACHE_MAX_TEXT) return parseYaml(text, file);
+  const key = `${file}\u0000${text}`;
+  let doc = yamlCache.get(key);
+  if (doc) {
+    yamlCache.delete(key); // most recently used last
+  } else {
+    doc = parseYaml(text, file);
+    if (yamlCache.size >= YAML_CACHE_ENTRIES) yamlCache.delete(yamlCache.keys().next().value!);
+  }
+  yamlCache.set(key, doc);
+  return { value: structuredCloneSafe(doc.value), issues: doc.issues, spans: doc.spans, keySpans: doc.keySpans };
+}
 
 /** Options of {@link readIbPackageTree}. */
 export interface IbTreeOptions {
@@ -253,7 +277,7 @@ class PackageReader {
     }
     const file = this.display(rel);
     const decoded = decodeUtf8(bytes, file);
-    const doc = parseYaml(decoded.text, file);
+    const doc = parseYamlCached(decoded.text, file);
     const yamlFile = new YamlFile(file, doc);
     const isSettings = /(^|\/)deployment\/settings\.yaml$/.test(rel);
     for (const issue of [...decoded.issues, ...doc.issues]) {

@@ -7,7 +7,7 @@ import type { Span } from '../diagnostics.js';
 import type { DeploymentFile, PlanModel } from '../model/types.js';
 import type { ParsedDocument } from '../read/json.js';
 import { decodeUtf8 } from '../read/text.js';
-import { parseYaml } from '../read/yaml.js';
+import { parseYamlCached } from '../read/ib.js';
 import { rule, type ListedRule, type PlanRule, type Rule } from './engine.js';
 
 const IB = ['image-based'] as const;
@@ -41,7 +41,7 @@ function settingsOf(p: PlanModel): Settings | undefined {
     const inFile = !!f.span && /(^|[/\\])settings\.yaml$/.test(f.span.file);
     const file = inFile ? f.span!.file : 'deployment/settings.yaml';
     const decoded = decodeUtf8(f.bytes, file);
-    const doc = parseYaml(decoded.text, file);
+    const doc = parseYamlCached(decoded.text, file);
     const fatal = [...decoded.issues, ...doc.issues].some((i) => FATAL.has(i.kind));
     s = fatal
       ? null
