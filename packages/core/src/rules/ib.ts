@@ -173,6 +173,7 @@ export const ibRules: Rule[] = [
         if (problem === 'warning') report(`${what} ${JSON.stringify(name)} contains digits or "-"; the docs allow only Latin letters and _ in package names (H-24, G-16).`, 'warning');
         else report(`${what} ${JSON.stringify(name)} must consist of Latin letters and _ only (no spaces, Cyrillic or punctuation).`, 'error');
       };
+      if (typeof s.serviceName !== 'string' || s.serviceName === '') ctx.report({ node: s, field: 'serviceName', message: `The package directory name (serviceName) must be a non-empty string, got ${JSON.stringify(s.serviceName) ?? 'nothing'}.`, hint: 'SERVICE_NAME is the package directory and the zip root, e.g. demo_app.' });
       check(s.serviceName, 'The package directory (serviceName)', (message, severity) => ctx.report({ node: s, field: 'serviceName', message, severity, hint: 'SERVICE_NAME is the package directory and the zip root, e.g. demo_app.' }));
       const iconName = s.iconAsset?.fileName ?? s.icon;
       if (typeof iconName === 'string' && !/[\\/]/.test(iconName)) check(stem(iconName), 'The icon file name', (message, severity) => ctx.report({ node: s, field: 'icon', message, severity }));
