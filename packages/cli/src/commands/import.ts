@@ -5,7 +5,8 @@
  * written. Existing files are never replaced without --force.
  */
 import { relative, resolve } from 'node:path';
-import { importToDirectory } from '@vkmp/core';
+// Deep imports keep the command's chunk to the modules it uses (the core index re-exports everything).
+import { importToDirectory } from '../../../core/src/import/project-import.js';
 import { jsonDocument, printDiagnostics, summary } from '../render.js';
 
 export interface ImportFlags {

@@ -3,7 +3,8 @@
  * `vkmp check` and builds at once; `--from <path>` imports a SaaS catalog instead.
  */
 import { relative, resolve } from 'node:path';
-import { initProject, type InitKind } from '@vkmp/core';
+// Deep imports keep the command's chunk to the modules it uses (the core index re-exports everything).
+import { initProject, type InitKind } from '../../../core/src/init/index.js';
 import { jsonDocument, printDiagnostics, summary } from '../render.js';
 
 export interface InitFlags {

@@ -5,7 +5,8 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { SCHEMA_DOCUMENTS, schemaDocuments } from '@vkmp/core';
+// Deep imports keep the command's chunk to the modules it uses (the core index re-exports everything).
+import { SCHEMA_DOCUMENTS, schemaDocuments } from '../../../core/src/schema/index.js';
 import { jsonDocument } from '../render.js';
 
 export interface SchemaFlags {
