@@ -8,6 +8,8 @@ export { compileProject, buildProject, validateModel, validateArtifacts } from '
 export { readArtifacts, registerArtifactReader, readSaasCatalogFile } from './read/artifacts.js';
 export type { ArtifactReader } from './read/artifacts.js';
 export { readSaasCatalog, parseDotenv } from './read/saas.js';
+export { readIbPackage, readIbPackageTree, packageDirIn, ibArtifactReader } from './read/ib.js';
+export type { IbTreeOptions, IbReadResult } from './read/ib.js';
 export type { CompileOptions, CompileResult, BuildResult } from './pipeline.js';
 export { findConfig, loadProject, LoadError, CONFIG_FILE_NAMES } from './load/load.js';
 export type { LoadedProject, LoadedConfig } from './load/load.js';
