@@ -327,3 +327,17 @@ describe('never throws', () => {
     expect(r.diagnostics.filter((d) => /^Internal error/.test(d.message))).toEqual([]);
   });
 });
+
+describe('service.yaml plans list', () => {
+  it('reports a missing or malformed list (IB-014) and still reads the plan directories', () => {
+    const missing = specFiles();
+    edit(missing, 'service.yaml', 'plans:\n  - name: basic\n  - name: payg\n', '');
+    const a = readMem(missing);
+    expect(a.diagnostics.filter((d) => d.code === 'IB-014').map((d) => d.span?.line), show(a.diagnostics)).toEqual([1]);
+    expect(a.service.plans.map((p) => p.name)).toEqual(['basic', 'payg']);
+    const map = specFiles();
+    edit(map, 'service.yaml', 'plans:\n  - name: basic\n  - name: payg\n', 'plans: {basic: {}, payg: {}}\n');
+    const b = readMem(map);
+    expect(b.diagnostics.filter((d) => d.code === 'IB-014').map((d) => `${d.span?.line} ${d.message}`), show(b.diagnostics)).toEqual([expect.stringMatching(/^14 service.yaml plans must be a list/)]);
+  });
+});

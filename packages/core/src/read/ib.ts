@@ -507,6 +507,10 @@ class PackageReader {
     const { files, dirs } = this.children('plans');
     for (const f of files) this.report('IB-113', 'warning', `plans/${f} is a file; plans/ holds only plan directories plans/<PLAN_NAME>/.`, this.at(`plans/${f}`));
     const listed = Array.isArray(sv.plans) ? sv.plans : undefined;
+    if (serviceFile && !listed) {
+      // The IR holds the plans read from plans/, so a missing or malformed list is reported here.
+      this.report('IB-014', 'error', hasOwn(sv, 'plans') ? `service.yaml plans must be a list of {name: <plan directory>}, got ${describe(sv.plans)}; the plan directories were read anyway.` : 'service.yaml has no plans list; plans not listed there are neither available nor shown (the directories under plans/ were read anyway).', hasOwn(sv, 'plans') ? serviceFile.fieldSpan('/plans') : serviceFile.span(''), `plans:\n${dirs.map((d) => `  - name: ${d}`).join('\n') || '  - name: <plan directory>'}`);
+    }
     const order: string[] = [];
     if (listed && serviceFile) {
       listed.forEach((item, i) => {
