@@ -217,6 +217,25 @@ describe('vkmp deploy, image-based', () => {
     expect(r.stderr).toContain('--service nope: not a service of this project (it has gitea)');
   });
 
+  it('the target comes from deploy.host in the config, overridden by --host', async () => {
+    const config = join(dir, 'vkmp.config.ts');
+    const original = readFileSync(config, 'utf8');
+    writeFileSync(config, original.replace("outDir: 'dist',", "outDir: 'dist',\n  deploy: { host: 'cloud.vk.com' },"));
+    try {
+      edit(550, '1.0.5');
+      const fromConfig = await vkmp(['deploy', '--dry-run'], dir, env);
+      expect(fromConfig.code, fromConfig.stderr).toBe(0);
+      expect(fromConfig.stdout).toContain('→ https://cloud.vk.com/marketplace/api/infra-api/api/v1-public/product');
+      const fromFlag = await vkmp(['deploy', '--dry-run', '--host', 'https://cloud.vk.ru/'], dir, env);
+      expect(fromFlag.stdout).toContain('→ https://cloud.vk.ru/marketplace/api/infra-api/api/v1-public/product');
+      const bad = await vkmp(['deploy', '--dry-run', '--host', 'cloud.vk.ru/path'], dir, env);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('--host cloud.vk.ru/path: invalid Infra API host');
+    } finally {
+      writeFileSync(config, original);
+    }
+  });
+
   it('nothing the CLI printed or wrote contains a token', async () => {
     const build = await vkmp(['build'], dir, env);
     expect(build.code, build.stderr).toBe(0);
