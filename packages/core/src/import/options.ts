@@ -7,7 +7,7 @@
 import type { OptionModel } from '../model/types.js';
 import { stableStringify } from '../util/json.js';
 import { isPlainObject } from '../util/strings.js';
-import { arr, call, code, json, obj, prop, type Expr, type Prop } from './expr.js';
+import { arr, call, cast, code, json, obj, prop, type Expr, type Prop } from './expr.js';
 
 export type Ctor =
   | 'integer.const'
@@ -20,7 +20,15 @@ export type Ctor =
   | 'boolean.const'
   | 'boolean.switch'
   | 'postpaid.integer'
-  | 'postpaid.number';
+  | 'postpaid.number'
+  | 'datasource.flavor'
+  | 'datasource.az'
+  | 'datasource.network'
+  | 'datasource.subnet'
+  | 'datasource.volumeType';
+
+/** Fields of datasource options that select or filter the datasource (per-plan patches may not change them, H-10). */
+export const DATASOURCE_FIELDS = ['vcpus', 'ram', 'kind', 'shared', 'valueIs', 'diskClass', 'names'];
 
 /** The DSL form of one option definition. */
 export interface OptionSpec {
@@ -30,6 +38,8 @@ export interface OptionSpec {
   /** `undefined`: the default `['create', 'update']`. */
   readonly actions?: readonly ('create' | 'update')[];
   readonly raw?: Readonly<Record<string, unknown>>;
+  /** Fields whose values lie outside the DSL's literal types: written with `as never`. */
+  readonly casts?: readonly string[];
 }
 
 export interface OptionMapping {
@@ -69,6 +79,11 @@ const SCHEMA_FIELDS: Record<Ctor, FieldRule[]> = {
   'boolean.switch': [f('default', 'default', isBool)],
   'postpaid.integer': [],
   'postpaid.number': [],
+  'datasource.flavor': [],
+  'datasource.az': [f('default', 'default', isStr)],
+  'datasource.network': [],
+  'datasource.subnet': [],
+  'datasource.volumeType': [f('default', 'default', isStr), f('tag', 'tag', isStr)],
 };
 
 /** The value type `V` of the option's references (what `when` operands must have). */
@@ -92,6 +107,19 @@ const SUBTYPE_NAMES: Record<Ctor, string> = {
   'boolean.switch': 'boolean switch',
   'postpaid.integer': 'postpaid integer',
   'postpaid.number': 'postpaid number',
+  'datasource.flavor': 'VM type picker',
+  'datasource.az': 'availability-zone picker',
+  'datasource.network': 'network picker',
+  'datasource.subnet': 'subnet picker',
+  'datasource.volumeType': 'disk-type picker',
+};
+
+const DATASOURCE_CTORS: Record<string, Ctor> = {
+  flavor: 'datasource.flavor',
+  az: 'datasource.az',
+  network: 'datasource.network',
+  subnet: 'datasource.subnet',
+  volume_type: 'datasource.volumeType',
 };
 
 export const describeCtor = (ctor: Ctor): string => SUBTYPE_NAMES[ctor];
@@ -111,6 +139,11 @@ function classify(o: OptionModel): Ctor | string {
     case 'integer':
       return Object.hasOwn(s, 'const') ? 'integer.const' : Object.hasOwn(s, 'enum') ? 'integer.enum' : o.billing !== undefined ? 'integer.paidStep' : 'integer.range';
     case 'string':
+      if (Object.hasOwn(s, 'datasource')) {
+        const ds = s.datasource;
+        const t = isPlainObject(ds) ? ds.type : undefined;
+        return typeof t === 'string' && Object.hasOwn(DATASOURCE_CTORS, t) ? DATASOURCE_CTORS[t]! : `the datasource ${JSON.stringify(isPlainObject(ds) ? ds.type : ds)} (flavor, az, network, subnet or volume_type)`;
+      }
       return Object.hasOwn(s, 'const') ? 'string.const' : Object.hasOwn(s, 'enum') ? 'string.enum' : 'string.input';
     case 'boolean':
       return Object.hasOwn(s, 'const') ? 'boolean.const' : 'boolean.switch';
@@ -137,6 +170,11 @@ export function mapOption(o: OptionModel): OptionMapping {
   const raw: Record<string, unknown> = {};
   const rules = [...COMMON, ...SCHEMA_FIELDS[c]];
   const used = new Set(['type']);
+  const casts: string[] = [];
+  if (c.startsWith('datasource.')) {
+    used.add('datasource');
+    mapDatasource(c, schema.datasource as Record<string, unknown>, fields, casts, out);
+  }
   for (const rule of rules) {
     used.add(rule.key);
     if (!Object.hasOwn(schema, rule.key)) {
@@ -160,9 +198,91 @@ export function mapOption(o: OptionModel): OptionMapping {
     const cu = o.actions.filter((a): a is 'create' | 'update' => a === 'create' || a === 'update');
     actions = cu.length === 2 ? undefined : cu;
   }
+  if (c === 'datasource.volumeType' && typeof fields.default === 'string' && !VOLUME_TYPES.includes(fields.default)) casts.push('default');
   out.rawKeys = Object.keys(raw);
-  out.spec = { ctor: c, fields, actions, raw: out.rawKeys.length ? raw : undefined };
+  out.spec = { ctor: c, fields, actions, raw: out.rawKeys.length ? raw : undefined, ...(casts.length ? { casts } : {}) };
   return out;
+}
+
+const VOLUME_TYPES = ['ceph-ssd', 'ceph-hdd', 'high-iops'];
+const DISK_CLASSES = ['ssd', 'hdd', 'high_iops_disk'];
+
+/** `schema.datasource` → the datasource constructor's fields (SPEC §C.7.4). */
+function mapDatasource(c: Ctor, ds: Record<string, unknown>, fields: Record<string, unknown>, casts: string[], out: OptionMapping): void {
+  const bad = (what: string): void => {
+    out.inexpressible.push(what);
+  };
+  const only = (o: Record<string, unknown>, allowed: readonly string[], what: string) => {
+    const extra = keysOutside(o, allowed);
+    if (extra.length) bad(`${what} keys ${extra.map((k) => `"${k}"`).join(', ')} (the ${describeCtor(c)} emits ${allowed.join(', ')})`);
+  };
+  const filterOf = (allowed: readonly string[]): Record<string, unknown> | undefined => {
+    if (!Object.hasOwn(ds, 'filter')) return undefined;
+    const filter = ds.filter;
+    if (!isPlainObject(filter) || Object.keys(filter).length === 0) {
+      bad(`datasource.filter ${JSON.stringify(filter)} (an empty or malformed filter)`);
+      return undefined;
+    }
+    only(filter, allowed, 'datasource.filter');
+    return filter;
+  };
+  switch (c) {
+    case 'datasource.flavor': {
+      only(ds, ['type', 'filter'], 'datasource');
+      const filter = filterOf(['vcpus', 'ram']);
+      for (const key of ['vcpus', 'ram'] as const) {
+        if (!filter || !Object.hasOwn(filter, key)) continue;
+        const limits = filter[key];
+        if (!isPlainObject(limits) || Object.keys(limits).length === 0 || keysOutside(limits, ['minimum', 'maximum']).length || !Object.values(limits).every(isNum)) {
+          bad(`datasource.filter.${key} ${JSON.stringify(limits)} (the DSL takes {minimum, maximum} numbers)`);
+          continue;
+        }
+        fields[key] = limits;
+      }
+      return;
+    }
+    case 'datasource.az':
+    case 'datasource.subnet':
+      only(ds, ['type'], 'datasource');
+      return;
+    case 'datasource.network': {
+      only(ds, ['type', 'value_is', 'filter'], 'datasource');
+      if (Object.hasOwn(ds, 'value_is')) {
+        fields.valueIs = ds.value_is;
+        if (ds.value_is !== 'uuid' && ds.value_is !== 'name') casts.push('valueIs');
+      }
+      const filter = filterOf(['kind', 'shared']);
+      if (filter && Object.hasOwn(filter, 'kind')) {
+        if (typeof filter.kind !== 'string') bad(`datasource.filter.kind ${JSON.stringify(filter.kind)} (the DSL writes one kind, the docs' scalar form)`);
+        else {
+          fields.kind = filter.kind;
+          if (!['external', 'internal', 'all'].includes(filter.kind)) casts.push('kind');
+        }
+      }
+      if (filter && Object.hasOwn(filter, 'shared')) {
+        if (typeof filter.shared !== 'boolean') bad(`datasource.filter.shared ${JSON.stringify(filter.shared)} (the DSL writes one boolean, the docs' scalar form)`);
+        else fields.shared = filter.shared;
+      }
+      return;
+    }
+    case 'datasource.volumeType': {
+      only(ds, ['type', 'filter'], 'datasource');
+      const filter = filterOf(['disk_class', 'name']);
+      for (const [key, field, allowed] of [['disk_class', 'diskClass', DISK_CLASSES], ['name', 'names', VOLUME_TYPES]] as const) {
+        if (!filter || !Object.hasOwn(filter, key)) continue;
+        const v = filter[key];
+        if (!isPlainObject(v) || keysOutside(v, ['enum']).length || !Array.isArray(v.enum) || !v.enum.every(isStr)) {
+          bad(`datasource.filter.${key} ${JSON.stringify(v)} (the DSL writes {enum: [...]})`);
+          continue;
+        }
+        fields[field] = v.enum;
+        if (!v.enum.every((x) => (allowed as readonly string[]).includes(x as string))) casts.push(field);
+      }
+      return;
+    }
+    default:
+      return;
+  }
 }
 
 function mapBilling(c: Ctor, billing: unknown, fields: Record<string, unknown>, out: OptionMapping): void {
@@ -239,11 +359,16 @@ export function overridesOf(base: OptionSpec, plan: OptionSpec): { overrides: Re
   return { overrides };
 }
 
-const FIELD_ORDER = ['description', 'hint', 'value', 'values', 'default', 'minimum', 'maximum', 'pattern', 'minLength', 'maxLength', 'tag', 'billing', 'cost', 'measurement'];
+const FIELD_ORDER = [
+  'description', 'hint', 'value', 'values', 'default', 'minimum', 'maximum', 'pattern', 'minLength', 'maxLength',
+  'vcpus', 'ram', 'kind', 'shared', 'valueIs', 'diskClass', 'names', 'tag', 'billing', 'cost', 'measurement',
+];
 
-function fieldProps(fields: Readonly<Record<string, unknown>>, keepUndefined: boolean): Prop[] {
+function fieldProps(fields: Readonly<Record<string, unknown>>, keepUndefined: boolean, casts: readonly string[] = []): Prop[] {
   const keys = Object.keys(fields).sort((a, b) => order(a) - order(b));
-  return keys.filter((k) => keepUndefined || fields[k] !== undefined).map((k) => prop(k, fields[k] === undefined ? code('undefined') : json(fields[k])));
+  return keys
+    .filter((k) => keepUndefined || fields[k] !== undefined)
+    .map((k) => prop(k, fields[k] === undefined ? code('undefined') : casts.includes(k) ? cast(json(fields[k]), 'never') : json(fields[k])));
 }
 const order = (k: string) => {
   const i = FIELD_ORDER.indexOf(k);
@@ -252,13 +377,13 @@ const order = (k: string) => {
 
 /** `option.integer.paidStep({...})` for a spec; `typeArgs` widens an enum's value type. */
 export function optionExpr(spec: OptionSpec, typeArgs?: string): Expr {
-  const props = fieldProps(spec.fields, false);
+  const props = fieldProps(spec.fields, false, spec.casts);
   if (spec.actions) props.push(prop('actions', arr(spec.actions.map((a) => json(a)))));
   if (spec.raw) props.push(prop('raw', json(spec.raw)));
   return call(`option.${spec.ctor}`, [obj(props)], typeArgs);
 }
 
 /** The object passed to `.with(...)`. */
-export function overridesExpr(overrides: Record<string, unknown>): Expr {
-  return obj(fieldProps(overrides, true));
+export function overridesExpr(overrides: Record<string, unknown>, casts: readonly string[] = []): Expr {
+  return obj(fieldProps(overrides, true, casts));
 }

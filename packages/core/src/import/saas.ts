@@ -10,7 +10,7 @@
  */
 import type { Diagnostic, Span } from '../diagnostics.js';
 import { hasErrors } from '../diagnostics.js';
-import type { DisplayGroup, DisplayPage, PlanModel, PlanOption, ServiceModel, WhenModel, WhenOperand } from '../model/types.js';
+import type { PlanModel, PlanOption, ServiceModel } from '../model/types.js';
 import { parseJson } from '../read/json.js';
 import { readSaasCatalog, type SaasInput } from '../read/saas.js';
 import { decodeUtf8 } from '../read/text.js';
@@ -19,9 +19,10 @@ import { runRules } from '../rules/engine.js';
 import { canonicalPeriod, parsePeriod } from '../util/period.js';
 import { isPlainObject } from '../util/strings.js';
 import { renderSource, type Statement } from './codegen.js';
-import { arr, call, cast, code, json, member, numberLiteral, obj, prop, str, stringLiteral, type Expr, type Prop } from './expr.js';
-import { escapePointer, normalizeCatalogJson, normalizePlanMapping, orderByIndex } from './normalize.js';
-import { isEnum, mapOption, optionExpr, overridesExpr, overridesOf, valueKind, type OptionMapping, type OptionSpec } from './options.js';
+import { arr, call, code, json, obj, prop, str, type Expr, type Prop } from './expr.js';
+import { escapePointer, normalizeCatalogJson, normalizePlanMapping } from './normalize.js';
+import { mapOption, type OptionMapping } from './options.js';
+import { DslWriter, IMPORT_DOCS, Reporter, reportMapping, type PlanUse } from './writer.js';
 
 export interface SaasImportOptions {
   /**
@@ -55,32 +56,6 @@ export interface SaasImportResult {
   diagnostics: Diagnostic[];
 }
 
-const DOCS = 'README.md#vkmp-import';
-
-class Reporter {
-  readonly diagnostics: Diagnostic[] = [];
-  constructor(
-    private readonly allowInvalid: boolean,
-    readonly locate: (pointer: string) => Span | undefined,
-  ) {}
-
-  /** Something the DSL cannot express: an error, or with allowInvalid a warning (and the value is dropped). */
-  inexpressible(pointer: string, message: string, hint?: string): void {
-    this.diagnostics.push({
-      code: 'IMPORT-001',
-      severity: this.allowInvalid ? 'warning' : 'error',
-      message: `${message}${this.allowInvalid ? ' It is left out of the generated code.' : ''}`,
-      hint: hint ?? (this.allowInvalid ? undefined : 'Fix the catalog, or pass --allow-invalid to import the rest and fix it in TypeScript.'),
-      span: this.locate(pointer),
-      docs: DOCS,
-    });
-  }
-
-  warn(code: string, pointer: string, message: string, hint?: string): void {
-    this.diagnostics.push({ code, severity: 'warning', message, hint, span: this.locate(pointer), docs: DOCS });
-  }
-}
-
 /** `locate` for a parsed document: the span of the pointer, or of its nearest ancestor. */
 function locator(spans: Map<string, Span>, file: string): (pointer: string) => Span | undefined {
   return (pointer) => {
@@ -94,39 +69,21 @@ function locator(spans: Map<string, Span>, file: string): (pointer: string) => S
   };
 }
 
-interface SetEntry {
-  name: string;
-  spec: OptionSpec;
-  /** The plan whose definition is the base. */
-  plan: unknown;
-  /** Enum values over every plan (the base's first). */
-  enumValues?: unknown[];
-}
-
-interface PlanUse {
-  /** The option's expression in this plan (`o.x` or `o.x.with({...})`), or undefined when it cannot be generated. */
-  expr?: Expr;
-}
-
-class ServiceWriter {
-  readonly imports = new Set<string>(['options', 'option', 'saas']);
-  private readonly set = new Map<string, SetEntry>();
+class ServiceWriter extends DslWriter {
   private readonly uses: Map<string, PlanUse>[] = [];
   private readonly mappings = new Map<string, OptionMapping>();
 
   constructor(
-    private readonly r: Reporter,
+    r: Reporter,
     private readonly service: ServiceModel,
     private readonly pointer: string,
-    private readonly optionsVar: string,
+    optionsVar: string,
     private readonly planIdOf: (plan: PlanModel, pointer: string) => Expr,
     private readonly description: Expr,
-    /** Import what can be imported when parts are inexpressible (--allow-invalid). */
-    private readonly lossy: boolean,
-  ) {}
-
-  private ref(name: string): string {
-    return member(this.optionsVar, name);
+    lossy: boolean,
+  ) {
+    super(r, optionsVar, lossy);
+    this.imports.add('saas');
   }
 
   private optionPointer(planPointer: string, o: PlanOption): string {
@@ -158,19 +115,14 @@ class ServiceWriter {
     let m = this.mappings.get(key);
     if (!m) {
       m = mapOption(o.option);
-      const where = this.optionPointer(planPointer, o);
-      for (const problem of m.inexpressible) this.r.inexpressible(where, `Option "${o.name}": ${problem} cannot be expressed in the DSL.`);
+      reportMapping(this.r, m, o.name, this.optionPointer(planPointer, o));
       if (o.updateSchema) this.r.inexpressible(`${planPointer}/schemas/service_instance/update/parameters/properties/${escapePointer(o.name)}`, `Option "${o.name}" is defined differently in create and update (SAAS-071); the DSL emits one definition for both.`);
-      if (m.spec && m.rawKeys.length) {
-        this.r.warn('IMPORT-002', where, `Option "${o.name}": ${m.rawKeys.map((k) => `"${k}"`).join(', ')} ${m.rawKeys.length === 1 ? 'goes' : 'go'} through the raw escape hatch (not a field of option.${m.spec.ctor}).`, 'vkmp passes raw keywords through unchecked; remove them unless Marketplace documented them for you.');
-      }
-      for (const t of m.typeMismatches) this.r.warn('IMPORT-006', where, `Option "${o.name}": ${t}; the generated code will not type-check until it is fixed.`);
       this.mappings.set(key, m);
     }
     return m;
   }
 
-  /** Builds the option set and each plan's option expressions. */
+  /** Builds the option set (the first plan's definition is the base) and each plan's option expressions. */
   analyse(): void {
     const plans = Array.isArray(this.service.plans) ? this.service.plans : [];
     plans.forEach((plan, pi) => {
@@ -178,9 +130,7 @@ class ServiceWriter {
       const pp = `${this.pointer}/plans/${pi}`;
       for (const o of this.orderedOptions(plan)) {
         const m = this.mapping(pi, pp, o);
-        if (m.spec && !this.set.has(o.name) && (m.inexpressible.length === 0 || this.lossy)) {
-          this.set.set(o.name, { name: o.name, spec: m.spec, plan: plan.name, enumValues: isEnum(m.spec.ctor) && Array.isArray(m.spec.fields.values) ? [...m.spec.fields.values] : undefined });
-        }
+        if (m.spec && (m.inexpressible.length === 0 || this.lossy)) this.addBase(o.name, m.spec, `plan ${JSON.stringify(plan.name)}`);
       }
     });
     plans.forEach((plan, pi) => {
@@ -190,113 +140,10 @@ class ServiceWriter {
       const pp = `${this.pointer}/plans/${pi}`;
       for (const o of plan.options) {
         const m = this.mapping(pi, pp, o);
-        const entry = this.set.get(o.name);
-        if (!m.spec || !entry) continue;
-        if (m.inexpressible.length && !this.lossy) continue;
-        const r = overridesOf(entry.spec, m.spec);
-        if ('conflict' in r) {
-          this.r.inexpressible(
-            this.optionPointer(pp, o),
-            `Option "${o.name}" has ${r.conflict} (plans ${JSON.stringify(entry.plan)} and ${JSON.stringify(plan.name)}). One options({...}) set per service cannot express both: per-plan overrides (.with) cannot change an option's constructor, actions or raw keywords.`,
-            this.lossy ? undefined : "Give the plans one definition of the option, or pass --allow-invalid to use the first plan's definition everywhere.",
-          );
-          uses.set(o.name, { expr: code(this.ref(o.name)) });
-          continue;
-        }
-        if (entry.enumValues && Array.isArray(r.overrides.values)) {
-          for (const v of r.overrides.values) if (!entry.enumValues.some((x) => x === v)) entry.enumValues.push(v);
-        }
-        const keys = Object.keys(r.overrides);
-        uses.set(o.name, { expr: keys.length ? call(`${this.ref(o.name)}.with`, [overridesExpr(r.overrides)]) : code(this.ref(o.name)) });
+        if (!m.spec || (m.inexpressible.length && !this.lossy)) continue;
+        uses.set(o.name, this.useOf(o.name, m.spec, `plan ${JSON.stringify(plan.name)}`, this.optionPointer(pp, o)));
       }
     });
-  }
-
-  /** The type argument that widens an enum to the values every plan uses, when needed. */
-  private typeArgs(entry: SetEntry): string | undefined {
-    const base = entry.spec.fields.values;
-    if (!entry.enumValues || !Array.isArray(base) || entry.enumValues.length === base.length) return undefined;
-    return entry.enumValues.map((v) => (typeof v === 'string' ? stringLiteral(v) : typeof v === 'number' ? numberLiteral(v) : 'never')).join(' | ');
-  }
-
-  optionsExpr(): Expr {
-    return call('options', [obj([...this.set.values()].map((e) => prop(e.name, optionExpr(e.spec, this.typeArgs(e)))), true)]);
-  }
-
-  /** Whether an operand value has the key option's value type. */
-  private fits(entry: SetEntry, value: unknown): boolean {
-    const kind = valueKind(entry.spec.ctor);
-    if (typeof value !== kind) return false;
-    return !entry.enumValues || entry.enumValues.some((v) => v === value);
-  }
-
-  private whenExpr(w: WhenModel, pointer: string): Expr | undefined {
-    const key = w.key as WhenOperand | undefined;
-    if (!key || typeof key.param !== 'string') {
-      this.r.inexpressible(`${pointer}/${w.operator}/key`, 'A `when` whose key is a constant (or missing) cannot be expressed: when.in/notIn take an option as the key.');
-      return undefined;
-    }
-    const keyEntry = this.set.get(key.param);
-    if (!keyEntry) {
-      this.r.inexpressible(`${pointer}/${w.operator}/key`, `The \`when\` key "${key.param}" is not an option of this service.`);
-      return undefined;
-    }
-    if (!Array.isArray(w.values) || w.values.length === 0) {
-      this.r.inexpressible(`${pointer}/${w.operator}/values`, 'A `when` without values cannot be expressed (SAAS-036).');
-      return undefined;
-    }
-    const values: Expr[] = [];
-    w.values.forEach((v, i) => {
-      const vp = `${pointer}/${w.operator}/values/${i}`;
-      if (isPlainObject(v) && typeof v.param === 'string') {
-        const entry = this.set.get(v.param);
-        if (!entry) return this.r.inexpressible(vp, `The \`when\` operand "${v.param}" is not an option of this service.`);
-        const compatible = valueKind(entry.spec.ctor) === valueKind(keyEntry.spec.ctor) && (!keyEntry.enumValues || (entry.enumValues?.every((x) => keyEntry.enumValues!.includes(x)) ?? false));
-        if (!compatible) this.r.warn('IMPORT-007', vp, `The \`when\` operand option "${v.param}" has another value type than the key "${key.param}"; the generated code casts it (as never).`);
-        values.push(compatible ? code(this.ref(v.param)) : cast(code(this.ref(v.param)), 'never'));
-        return;
-      }
-      const value = isPlainObject(v) ? v.const : undefined;
-      if (!this.fits(keyEntry, value)) {
-        this.r.warn('IMPORT-007', vp, `The \`when\` value ${JSON.stringify(value)} is not a value of option "${key.param}" (SAAS-040); the generated code casts it (as never).`);
-        values.push(cast(json(value), 'never'));
-      } else values.push(json(value));
-    });
-    this.imports.add('when');
-    return call(`when.${w.operator === 'not_in' ? 'notIn' : 'in'}`, [code(this.ref(key.param)), arr(values)]);
-  }
-
-  private wizard(plan: PlanModel, pi: number, pp: string): Expr | undefined {
-    const pages = Array.isArray(plan.display?.pages) ? plan.display.pages : [];
-    if (!pages.length) return undefined;
-    const uses = this.uses[pi]!;
-    this.imports.add('page');
-    const ordered = orderByIndex(pages, (p: DisplayPage) => p?.index);
-    return arr(
-      ordered.map((page) => {
-        const pgp = `${pp}/display/pages/${pages.indexOf(page)}`;
-        const groups = Array.isArray(page?.groups) ? page.groups : [];
-        const groupExprs = orderByIndex(groups, (g: DisplayGroup) => g?.index).map((g) => {
-          this.imports.add('group');
-          const gp = `${pgp}/groups/${groups.indexOf(g)}`;
-          const params = Array.isArray(g?.parameters) ? g.parameters : [];
-          const refs: Expr[] = [];
-          for (const x of orderByIndex(params, (p) => p?.index)) {
-            const name = x?.name;
-            const use = typeof name === 'string' ? uses.get(name) : undefined;
-            if (use?.expr) refs.push(use.expr);
-            else if (typeof name === 'string' && this.set.has(name)) refs.push(code(this.ref(name)));
-            else this.r.inexpressible(`${gp}/parameters/${params.indexOf(x)}`, `The wizard option ${JSON.stringify(name)} is not an option of this plan that the DSL can generate.`);
-          }
-          const args: Expr[] = [json(g?.name), arr(refs)];
-          const w = g?.when ? this.whenExpr(g.when, `${gp}/when`) : undefined;
-          if (w) args.push(obj([prop('when', w)]));
-          return call('group', args);
-        });
-        return call('page', [json(page?.name), arr(groupExprs, groupExprs.length > 1)]);
-      }),
-      ordered.length > 1,
-    );
   }
 
   private planExpr(plan: PlanModel, pi: number): Expr {
@@ -312,7 +159,8 @@ class ServiceWriter {
     if (plan.plan_updateable !== undefined) props.push(prop('planUpdateable', json(plan.plan_updateable)));
     if (plan.metadata !== undefined) props.push(prop('metadata', this.namespaces(plan.metadata, `${pp}/metadata`)));
     props.push(prop('billing', this.billing(plan, pp)));
-    const wizard = this.wizard(plan, pi, pp);
+    const pages = Array.isArray(plan.display?.pages) ? plan.display.pages : [];
+    const wizard = this.wizardExpr(pages, this.uses[pi] ?? new Map(), (_node, path) => `${pp}/display${path}`, 'SAAS-036');
     if (wizard) props.push(prop('wizard', wizard));
     const shown = new Set(this.displayNames(plan));
     const hidden: Expr[] = [];
@@ -329,7 +177,7 @@ class ServiceWriter {
     }
     if (plan.extra && Object.keys(plan.extra).length) {
       props.push(prop('raw', json(plan.extra)));
-      this.r.warn('IMPORT-002', pp, `Plan ${JSON.stringify(plan.name)}: ${Object.keys(plan.extra).map((k) => `"${k}"`).join(', ')} ${Object.keys(plan.extra).length === 1 ? 'is' : 'are'} not documented and ${Object.keys(plan.extra).length === 1 ? 'goes' : 'go'} through the raw escape hatch.`, 'vkmp passes raw fields through unchecked; remove them unless Marketplace documented them for you.');
+      this.r.raw(pp, `Plan ${JSON.stringify(plan.name)}`, Object.keys(plan.extra));
     }
     return call('saas.plan', [obj(props, true)]);
   }
@@ -384,13 +232,13 @@ class ServiceWriter {
     if (s.metadata !== undefined) props.push(prop('metadata', this.namespaces(s.metadata, `${sp}/metadata`)));
     if (s.extra && Object.keys(s.extra).length) {
       props.push(prop('raw', json(s.extra)));
-      this.r.warn('IMPORT-002', sp, `The service: ${Object.keys(s.extra).map((k) => `"${k}"`).join(', ')} ${Object.keys(s.extra).length === 1 ? 'is' : 'are'} not documented and ${Object.keys(s.extra).length === 1 ? 'goes' : 'go'} through the raw escape hatch.`, 'vkmp passes raw fields through unchecked; remove them unless Marketplace documented them for you.');
+      this.r.raw(sp, 'The service', Object.keys(s.extra));
     }
     props.push(prop('options', code(this.optionsVar)));
     const preview: Expr[] = [];
     (Array.isArray(s.preview) ? s.preview : []).forEach((p, i) => {
       const name = p?.name;
-      if (typeof name === 'string' && this.set.has(name)) preview.push(code(this.ref(name)));
+      if (typeof name === 'string' && this.has(name)) preview.push(code(this.ref(name)));
       else this.r.inexpressible(`${sp}/preview/parameters/${i}`, `The preview option ${JSON.stringify(name)} is not an option of any plan (SAAS-020).`);
     });
     if (preview.length) props.push(prop('preview', arr(preview)));
@@ -448,13 +296,13 @@ export async function importSaasCatalog(input: SaasInput, options: SaasImportOpt
   const files = new Map<string, string>();
   const root = doc.value;
   if (!isPlainObject(root) || !Array.isArray(root.services) || catalog.services.length === 0) {
-    diagnostics.push({ code: 'IMPORT-001', severity: 'error', message: `${input.catalog.path} holds no service to import (expected {"services": [ … ]}).`, span: locateCatalog(''), docs: DOCS });
+    diagnostics.push({ code: 'IMPORT-001', severity: 'error', message: `${input.catalog.path} holds no service to import (expected {"services": [ … ]}).`, span: locateCatalog(''), docs: IMPORT_DOCS });
     return { ok: false, serviceName, files, expected, diagnostics };
   }
   for (const key of Object.keys(root)) if (key !== 'services') r.inexpressible(`/${escapePointer(key)}`, `The catalog root key "${key}" cannot be expressed (vkmp emits only "services").`);
   for (const c of normalized.corrections) r.warn('IMPORT-003', c.pointer, `${c.message} [${c.code}]`);
   for (const c of normalizedMapping?.corrections ?? []) {
-    r.diagnostics.push({ code: 'IMPORT-003', severity: 'warning', message: `${c.message} [${c.code}]`, span: locateMapping?.(c.pointer), docs: DOCS });
+    r.diagnostics.push({ code: 'IMPORT-003', severity: 'warning', message: `${c.message} [${c.code}]`, span: locateMapping?.(c.pointer), docs: IMPORT_DOCS });
   }
 
   const mappingValue = mappingDoc?.value;
