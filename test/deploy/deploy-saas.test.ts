@@ -92,6 +92,17 @@ describe('vkmp deploy, SaaS', () => {
     expect(missing.stderr).toMatch(/does not exist and neither does its parent/);
   });
 
+  it('a corrupt deployed state is refused with the way out; nothing is written', async () => {
+    const dir = saasProject();
+    dirs.push(dir);
+    writeFiles(dir, { '.vkmp/deployed/demo_notes.json': '{ "format_version": 1, ' });
+    const r = await vkmp(['deploy'], dir, env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error STATE-001: .*demo_notes\.json: is not valid JSON .*restore it from git .* or re-create it with `vkmp state record`/);
+    expect(existsSync(join(dir, 'broker', 'resources'))).toBe(false);
+    expect(readFileSync(join(dir, '.vkmp', 'deployed', 'demo_notes.json'), 'utf8')).toBe('{ "format_version": 1, ');
+  });
+
   it('a project that does not build is reported and nothing is written', async () => {
     const dir = tempDir('vkmp-deploy-bad-');
     dirs.push(dir);

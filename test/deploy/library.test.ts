@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProject, planDeploy, runDeploy, validatePackageZip, writeBrokerFiles, type DeployPlan, type PackageUploader } from '@vkmp/core';
+import { buildProject, deployProject, planDeploy, runDeploy, validatePackageZip, writeBrokerFiles, type DeployPlan, type PackageUploader } from '@vkmp/core';
 import { InfraApiClient, InfraApiError, type EmulatorHandle } from '@vkmp/infra-api';
 import { removeDir } from '../helpers.js';
 import { makePackage, makeZip } from '../infra-api/helpers.js';
@@ -142,6 +142,29 @@ describe('planDeploy / runDeploy', () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe('deployProject', () => {
+  it('builds, plans and asks confirm before running; a dry run and a "no" send nothing', async () => {
+    const requests = (await emulatorState(emu)).stats.requests;
+    const before = bytesOf(statePath);
+    const src = join(dir, 'services', 'gitea', 'service.ts');
+    writeFileSync(src, readFileSync(src, 'utf8').replace(/revision: '1\.0\.1'/g, "revision: '1.0.2'"));
+    const dry = await deployProject({ cwd: dir, dryRun: true, uploader: uploader(emu) });
+    expect(dry.ok).toBe(true);
+    expect(dry.report).toBeUndefined();
+    expect(dry.plan!.units[0]).toMatchObject({ action: 'upload', revisions: [{ id: 'c99f1732-fab2-4d3e-a4c9-4988022dd862', revision: '1.0.2' }] });
+    let asked = 0;
+    const no = await deployProject({ cwd: dir, uploader: uploader(emu), confirm: () => (asked++, false) });
+    expect(no).toMatchObject({ ok: false, cancelled: true });
+    expect(asked).toBe(1);
+    expect((await emulatorState(emu)).stats.requests).toBe(requests);
+    expect(bytesOf(statePath)).toEqual(before);
+    const yes = await deployProject({ cwd: dir, uploader: uploader(emu), confirm: async () => true });
+    expect(yes.ok).toBe(true);
+    expect(yes.report!.units[0]!.status).toBe('deployed');
+    expect(JSON.parse(readFileSync(statePath, 'utf8')).entries[0].revision).toBe('1.0.2');
   });
 });
 
