@@ -98,14 +98,14 @@ describe('vkmp init saas', () => {
     expect(JSON.parse(read(dir, 'dist', 'demo_notes', 'catalog_demo_notes.json'))).toEqual(JSON.parse(read(repoRoot, 'test', 'fixtures', 'saas', 'demo_notes', 'catalog_demo_notes.json')));
   });
 
-  it('rejects unknown kinds and image-based --from', async () => {
+  it('rejects unknown kinds, and a kind that does not match the --from artifact', async () => {
     const dir = temp('kinds-');
     const bogus = await runCli(['init', 'paas', dir]);
     expect(bogus.code).toBe(1);
     expect(bogus.stderr).toMatch(/'paas' is invalid for argument 'kind'\. Allowed choices are saas, image-based/);
-    const ibFrom = await runCli(['init', 'image-based', dir, '--from', join(repoRoot, 'test', 'fixtures', 'saas', 'demo_notes')]);
-    expect(ibFrom.code).toBe(1);
-    expect(ibFrom.stderr).toMatch(/error INIT-002: init image-based --from: importing image-based packages is not available in this build/);
+    const mismatch = await runCli(['init', 'image-based', dir, '--from', join(repoRoot, 'test', 'fixtures', 'saas', 'demo_notes')]);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toMatch(/error INIT-002: init image-based --from .*demo_notes: that is a SaaS catalog, not an image-based package\./);
     expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -84,8 +84,8 @@ state
 
 program
   .command('import')
-  .description('generate a vkmp project (DSL TypeScript) from a SaaS catalog_<NAME>.json or broker directory; `vkmp build` reproduces the catalog')
-  .argument('<path>', 'catalog_<NAME>.json (plan_mapping.json beside it is used), or a broker directory with resources/')
+  .description('generate a vkmp project (DSL TypeScript) from a SaaS catalog or an image-based package; `vkmp build` reproduces it')
+  .argument('<path>', 'catalog_<NAME>.json (plan_mapping.json beside it is used), a broker directory with resources/, or a package directory or zip')
   .option('-o, --out <dir>', 'project directory to write (default: the current directory)')
   .option('--force', 'replace files that already exist')
   .option('--allow-invalid', 'import even with rule errors or values the DSL cannot express (each named; the code may need fixes)')
@@ -102,13 +102,13 @@ program
 program
   .command('init')
   .description('scaffold a vendor repository (npm scripts, config, one service with two plans, CI recipe) that checks and builds at once')
-  .addArgument(program.createArgument('[kind]', 'app kind').choices(['saas', 'image-based']).default('saas'))
+  .addArgument(program.createArgument('[kind]', 'app kind (default: saas; with --from, the kind of the artifact)').choices(['saas', 'image-based']))
   .argument('[dir]', 'target directory (default: the current directory)')
-  .option('--from <path>', 'import this SaaS catalog (file or broker directory) instead of the template')
+  .option('--from <path>', 'import this catalog, broker directory or image-based package (directory or zip) instead of the template')
   .option('--force', 'replace files that already exist')
   .option('--allow-invalid', 'with --from: import even with rule errors or values the DSL cannot express')
   .option('--json', 'print a JSON document instead of text')
-  .action((kind: 'saas' | 'image-based', dir: string | undefined, flags) => run(async () => (await import('./commands/init.js')).initCommand(kind, dir, flags)));
+  .action((kind: 'saas' | 'image-based' | undefined, dir: string | undefined, flags) => run(async () => (await import('./commands/init.js')).initCommand(kind, dir, flags)));
 
 program
   .command('deploy')

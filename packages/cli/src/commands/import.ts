@@ -1,8 +1,9 @@
 /**
- * `vkmp import <path>`: a SaaS catalog (file or broker directory) → a vendor project with
- * idiomatic DSL source. The generated project is built before it is written: `vkmp
- * build` must reproduce the catalog (modulo the corrections it reports), or nothing is
- * written. Existing files are never replaced without --force.
+ * `vkmp import <path>`: a SaaS catalog (file or broker directory) or an image-based
+ * package (directory or zip) → a vendor project with idiomatic DSL source. The generated
+ * project is built before it is written: `vkmp build` must reproduce the input (modulo
+ * the corrections it reports), or nothing is written. Existing files are never replaced
+ * without --force.
  */
 import { relative, resolve } from 'node:path';
 // Deep imports keep the command's chunk to the modules it uses (the core index re-exports everything).
@@ -32,14 +33,14 @@ export async function importCommand(path: string, flags: ImportFlags): Promise<n
     return 1;
   }
   for (const p of result.written) process.stdout.write(`wrote ${shown(resolve(outDir, p))}\n`);
-  const catalogs = result.expected.map((e) => `catalog_${e.serviceName}.json`).join(', ');
+  const catalogs = result.expected.map((e) => (e.kind === 'saas' ? `catalog_${e.serviceName}.json` : `the package ${e.serviceName}`)).join(', ');
   const roundTrip = result.verified
     ? `\`vkmp build\` reproduces ${catalogs}${corrections ? ` with the ${corrections} correction${corrections === 1 ? '' : 's'} listed above` : ''}`
     : `the round trip of ${catalogs} is not exact (see the warnings above)`;
   process.stdout.write(
     `import ok: ${summary(result.diagnostics)}; ${roundTrip}.\n` +
       `next: cd ${shown(outDir)} && npm install && npm run check\n` +
-      `      if this catalog is live, record it as the deployed state so \`vkmp diff\` compares with it: npx vkmp state record --from ${relative(outDir, resolve(path)) || '.'}\n`,
+      `      if it is live, record it as the deployed state so \`vkmp diff\` compares with it: npx vkmp state record --from ${relative(outDir, resolve(path)) || '.'}\n`,
   );
   return 0;
 }

@@ -88,7 +88,7 @@ const SCHEMA_FIELDS: Record<Ctor, FieldRule[]> = {
 
 /** The value type `V` of the option's references (what `when` operands must have). */
 export function valueKind(ctor: Ctor): 'number' | 'string' | 'boolean' {
-  if (ctor.startsWith('string.')) return 'string';
+  if (ctor.startsWith('string.') || ctor.startsWith('datasource.')) return 'string';
   if (ctor.startsWith('boolean.')) return 'boolean';
   return 'number';
 }

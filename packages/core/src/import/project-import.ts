@@ -8,12 +8,17 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { hasErrors } from '../diagnostics.js';
 import { buildProject } from '../pipeline.js';
+import { packageDirIn } from '../read/ib.js';
+import { builtPackageCanonical, importIbPackage, type ExpectedPackage } from './ib.js';
 import { jsonDifferences } from './normalize.js';
 import { packageNameFrom, projectFiles, type ProjectSkeletonOptions } from './project.js';
 import { importSaasCatalog, type ExpectedCatalog, type SaasImportOptions } from './saas.js';
 import { writeNewFiles } from './write.js';
 
 const DOCS = 'README.md#vkmp-import';
+
+/** What `vkmp build` on an imported project must reproduce: a SaaS catalog or an image-based package. */
+export type ExpectedArtifact = ExpectedCatalog | ExpectedPackage;
 
 export interface ImportProjectOptions extends SaasImportOptions {
   /** npm name of the generated project (default: from the SERVICE_NAME). */
@@ -23,10 +28,10 @@ export interface ImportProjectOptions extends SaasImportOptions {
 
 export interface ImportProjectResult {
   ok: boolean;
-  /** The whole project: relative path → text. */
-  files: Map<string, string>;
+  /** The whole project: relative path → content. */
+  files: Map<string, string | Uint8Array>;
   /** What `vkmp build` must reproduce, one entry per SERVICE_NAME. */
-  expected: ExpectedCatalog[];
+  expected: ExpectedArtifact[];
   diagnostics: Diagnostic[];
 }
 
@@ -39,32 +44,44 @@ const fail = (message: string, hint?: string, file?: string): Diagnostic => ({
   docs: DOCS,
 });
 
-/** The SaaS catalogs at a path: a `catalog_<NAME>.json`, or a broker directory (itself or its `resources/`). */
-export function findCatalogs(path: string): { catalogs: string[]; diagnostics: Diagnostic[] } {
+/**
+ * The artifacts at a path: a `catalog_<NAME>.json`, a SaaS broker directory (itself or its
+ * `resources/`), or an image-based package (a directory, its parent, or a zip).
+ */
+export function findArtifacts(path: string): { catalogs: string[]; packages: string[]; diagnostics: Diagnostic[] } {
+  const none = (d: Diagnostic) => ({ catalogs: [], packages: [], diagnostics: [d] });
   const p = resolve(path);
-  if (!existsSync(p)) return { catalogs: [], diagnostics: [fail(`${path} does not exist.`, 'Pass a catalog_<NAME>.json or a SaaS broker directory.')] };
-  const ib = 'Importing image-based packages is not available in this build: only SaaS catalogs can be imported.';
+  if (!existsSync(p)) return none(fail(`${path} does not exist.`, 'Pass a catalog_<NAME>.json, a SaaS broker directory, or an image-based package directory or zip.'));
   if (statSync(p).isDirectory()) {
-    if (existsSync(join(p, 'service.yaml'))) return { catalogs: [], diagnostics: [fail(`${path} is an image-based package directory. ${ib}`, undefined, join(p, 'service.yaml'))] };
+    const pkg = packageDirIn(p);
+    if (pkg) return { catalogs: [], packages: [pkg], diagnostics: [] };
     const found: string[] = [];
     for (const d of [p, join(p, 'resources')]) {
       if (!existsSync(d) || !statSync(d).isDirectory()) continue;
       for (const name of readdirSync(d).sort()) if (/^catalog_.+\.json$/.test(name) && statSync(join(d, name)).isFile()) found.push(join(d, name));
     }
-    if (!found.length) return { catalogs: [], diagnostics: [fail(`No catalog_<NAME>.json in ${path} or ${join(path, 'resources')}.`, 'Pass the catalog file itself, or the broker directory that holds resources/catalog_<NAME>.json.')] };
-    return { catalogs: found, diagnostics: [] };
+    if (!found.length) return none(fail(`No catalog_<NAME>.json in ${path} or ${join(path, 'resources')}, and no image-based package (service.yaml).`, 'Pass the catalog file, the broker directory that holds resources/catalog_<NAME>.json, or a package directory.'));
+    return { catalogs: found, packages: [], diagnostics: [] };
   }
-  if (extname(p) === '.zip') return { catalogs: [], diagnostics: [fail(`${path} is a zip (an image-based package). ${ib}`, undefined, p)] };
-  if (extname(p) !== '.json') return { catalogs: [], diagnostics: [fail(`${path} is not a SaaS catalog (expected catalog_<NAME>.json).`, undefined, p)] };
-  return { catalogs: [p], diagnostics: [] };
+  if (extname(p).toLowerCase() === '.zip') return { catalogs: [], packages: [p], diagnostics: [] };
+  if (extname(p) !== '.json') return none(fail(`${path} is neither a SaaS catalog (catalog_<NAME>.json) nor an image-based package.`, undefined, p));
+  return { catalogs: [p], packages: [], diagnostics: [] };
 }
 
-/** Generates the vendor project for the catalogs at `path` (in memory). */
+/** Generates the vendor project for the artifacts at `path` (in memory). */
 export async function importProject(path: string, options: ImportProjectOptions = {}): Promise<ImportProjectResult> {
-  const { catalogs, diagnostics } = findCatalogs(path);
-  const files = new Map<string, string>();
-  const expected: ExpectedCatalog[] = [];
-  if (!catalogs.length) return { ok: false, files, expected, diagnostics };
+  const { catalogs, packages, diagnostics } = findArtifacts(path);
+  const files = new Map<string, string | Uint8Array>();
+  const expected: ExpectedArtifact[] = [];
+  if (!catalogs.length && !packages.length) return { ok: false, files, expected, diagnostics };
+  const add = (serviceName: string, source: string, generated: ReadonlyMap<string, string | Uint8Array>, e: ExpectedArtifact | undefined) => {
+    if (expected.some((x) => x.serviceName === serviceName)) {
+      diagnostics.push(fail(`Two artifacts are named ${serviceName}; one project cannot hold both.`, 'Import them one at a time into different projects.', source));
+      return;
+    }
+    if (e) expected.push(e);
+    for (const [p, content] of generated) files.set(p, content);
+  };
   for (const catalogPath of catalogs) {
     const mappingPath = join(dirname(catalogPath), 'plan_mapping.json');
     const hasMapping = existsSync(mappingPath) && statSync(mappingPath).isFile();
@@ -73,17 +90,18 @@ export async function importProject(path: string, options: ImportProjectOptions 
       options,
     );
     diagnostics.push(...result.diagnostics);
-    if (expected.some((e) => e.serviceName === result.serviceName)) {
-      diagnostics.push(fail(`Two catalogs are named catalog_${result.serviceName}.json; one project cannot hold both.`, 'Import them one at a time into different projects.', catalogPath));
-      continue;
-    }
-    expected.push(result.expected);
-    for (const [p, text] of result.files) files.set(p, text);
+    add(result.serviceName, catalogPath, result.files, result.expected);
+  }
+  for (const pkg of packages) {
+    const result = await importIbPackage(pkg, options);
+    diagnostics.push(...result.diagnostics);
+    add(result.serviceName, pkg, result.files, result.expected);
   }
   const first = expected[0]?.serviceName ?? basename(path);
+  const kinds = packages.length ? 'image-based package' : 'service';
   const skeleton = projectFiles({
     packageName: options.packageName ?? packageNameFrom(`${first}-marketplace`),
-    description: `VK Cloud Marketplace service${expected.length > 1 ? 's' : ''} ${expected.map((e) => e.serviceName).join(', ')}, written with vkmp (imported by vkmp import)`,
+    description: `VK Cloud Marketplace ${kinds}${expected.length > 1 ? 's' : ''} ${expected.map((e) => e.serviceName).join(', ')}, written with vkmp (imported by vkmp import)`,
     vkmpVersion: options.vkmpVersion,
   });
   for (const [p, text] of skeleton) files.set(p, text);
@@ -94,7 +112,7 @@ export async function importProject(path: string, options: ImportProjectOptions 
  * Builds the generated project at `dir` and compares its artifacts with `expected`.
  * `displayDir` replaces `dir` in reported paths (the staging directory is renamed later).
  */
-export async function verifyImportedProject(dir: string, expected: readonly ExpectedCatalog[], options: { displayDir?: string; allowInvalid?: boolean } = {}): Promise<{ ok: boolean; diagnostics: Diagnostic[] }> {
+export async function verifyImportedProject(dir: string, expected: readonly ExpectedArtifact[], options: { displayDir?: string; allowInvalid?: boolean } = {}): Promise<{ ok: boolean; diagnostics: Diagnostic[] }> {
   const severity: Diagnostic['severity'] = options.allowInvalid ? 'warning' : 'error';
   const build = await buildProject({ cwd: dir, config: join(dir, 'vkmp.config.ts') });
   const shown = (file: string) => (options.displayDir && (file === dir || file.startsWith(`${dir}/`)) ? join(options.displayDir, relative(dir, file)) : file);
@@ -111,6 +129,13 @@ export async function verifyImportedProject(dir: string, expected: readonly Expe
   const diagnostics: Diagnostic[] = [];
   const decode = (bytes: Uint8Array | undefined) => (bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as unknown) : undefined);
   for (const e of expected) {
+    if (e.kind === 'image-based') {
+      const built = builtPackageCanonical(build.tree, e.serviceName, join(options.displayDir ?? dir, 'dist', e.serviceName));
+      for (const d of jsonDifferences(e.canonical, built)) {
+        diagnostics.push({ code: 'IMPORT-005', severity, message: `Round trip of the package: ${d.pointer || 'the package'} ${d.note}; the DSL cannot reproduce this.`, span: e.locate(d.pointer), docs: DOCS });
+      }
+      continue;
+    }
     const catalog = decode(build.tree.get(`${e.serviceName}/catalog_${e.serviceName}.json`));
     for (const d of jsonDifferences(e.catalog, catalog)) {
       diagnostics.push({ code: 'IMPORT-005', severity, message: `Round trip: ${d.pointer || 'the catalog'} ${d.note}; the DSL cannot reproduce this value.`, span: e.locate(d.pointer), docs: DOCS });
@@ -128,7 +153,7 @@ export async function verifyImportedProject(dir: string, expected: readonly Expe
 export interface ImportToDirectoryOptions extends ImportProjectOptions {
   force?: boolean;
   /** More files for the project (e.g. `init --from` adds the CI recipe). */
-  extraFiles?: ReadonlyMap<string, string>;
+  extraFiles?: ReadonlyMap<string, string | Uint8Array>;
 }
 
 export interface ImportToDirectoryResult {
@@ -138,7 +163,7 @@ export interface ImportToDirectoryResult {
   written: string[];
   /** Existing files that were not overwritten (no `force`). */
   conflicts: string[];
-  expected: ExpectedCatalog[];
+  expected: ExpectedArtifact[];
   /** `vkmp build` on the generated project reproduces the input (modulo the reported corrections). */
   verified: boolean;
 }

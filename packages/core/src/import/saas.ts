@@ -35,6 +35,7 @@ export interface SaasImportOptions {
 
 /** What `vkmp build` on the generated project must write, for one SERVICE_NAME. */
 export interface ExpectedCatalog {
+  kind: 'saas';
   serviceName: string;
   /** The input catalog after vkmp's emit corrections. */
   catalog: unknown;
@@ -286,6 +287,7 @@ export async function importSaasCatalog(input: SaasInput, options: SaasImportOpt
   const planIds = catalog.services.flatMap((s) => (Array.isArray(s.plans) ? s.plans.map((p) => p?.id).filter((id): id is string => typeof id === 'string') : []));
   const normalizedMapping = mappingDoc ? normalizePlanMapping(mappingDoc.value, serviceName, planIds) : undefined;
   const expected: ExpectedCatalog = {
+    kind: 'saas',
     serviceName,
     catalog: normalized.value,
     planMapping: normalizedMapping?.value,

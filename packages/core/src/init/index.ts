@@ -2,14 +2,14 @@
  * `vkmp init`: scaffold a vendor repository that passes `vkmp check` and builds at
  * once — npm scripts, `vkmp.config.ts`, `tsconfig.json`, one service with two plans,
  * `full_description.md` with the documented sections, `.gitignore` and a GitLab CI
- * recipe. `--from <path>` imports an existing SaaS catalog instead of the template.
+ * recipe. `--from <path>` imports an existing catalog or package instead of the template.
  * Existing files are never overwritten without `force`.
  */
 import { randomUUID } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { hasErrors } from '../diagnostics.js';
-import { importToDirectory } from '../import/project-import.js';
+import { findArtifacts, importToDirectory } from '../import/project-import.js';
 import { GITIGNORE, packageNameFrom, projectFiles } from '../import/project.js';
 import { writeNewFiles } from '../import/write.js';
 import { fullDescription, gitlabCi, ibServiceSource, ICON_SVG, saasServiceSource, terraformSource, type TemplateValues } from './templates.js';
@@ -19,13 +19,13 @@ export type InitKind = 'saas' | 'image-based';
 export const INIT_KINDS: readonly InitKind[] = ['saas', 'image-based'];
 
 export interface InitOptions {
-  /** Default `saas`. */
+  /** Default `saas`; with `from`, the kind of the artifact (an explicit kind must match it). */
   kind?: InitKind;
   /** Target directory (created if missing). */
   dir: string;
   /** Replace existing files. */
   force?: boolean;
-  /** Import this SaaS catalog (file or broker directory) instead of the template. */
+  /** Import this artifact (a SaaS catalog or broker directory, an image-based package directory or zip) instead of the template. */
   from?: string;
   /** With `from`: import even with rule errors or inexpressible values. */
   allowInvalid?: boolean;
@@ -97,15 +97,17 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   const dir = resolve(options.dir);
   const kind = options.kind ?? 'saas';
   if (options.from !== undefined) {
-    if (kind !== 'saas') {
+    const found = findArtifacts(options.from);
+    const fromKind: InitKind = found.packages.length ? 'image-based' : 'saas';
+    if (options.kind && !found.diagnostics.length && options.kind !== fromKind) {
       return {
-        ok: false, dir, kind, written: [], conflicts: [],
-        diagnostics: [{ code: 'INIT-002', severity: 'error', message: 'init image-based --from: importing image-based packages is not available in this build; only SaaS catalogs can be imported.', hint: 'Run `vkmp init image-based` for a new image-based project, or `vkmp init saas --from <catalog>`.', docs: DOCS }],
+        ok: false, dir, kind: options.kind, written: [], conflicts: [],
+        diagnostics: [{ code: 'INIT-002', severity: 'error', message: `init ${options.kind} --from ${options.from}: that is ${fromKind === 'saas' ? 'a SaaS catalog' : 'an image-based package'}, not ${options.kind === 'saas' ? 'a SaaS catalog' : 'an image-based package'}.`, hint: `Run \`vkmp init ${fromKind} ${options.dir} --from ${options.from}\`, or leave the kind out.`, docs: DOCS }],
       };
     }
     const extraFiles = new Map([['.gitlab-ci.yml', gitlabCi()], ['.gitignore', GITIGNORE]]);
     const r = await importToDirectory(options.from, dir, { force: options.force, allowInvalid: options.allowInvalid, extraFiles });
-    return { ok: r.ok, dir, kind, diagnostics: r.diagnostics, written: r.written, conflicts: r.conflicts };
+    return { ok: r.ok, dir, kind: fromKind, diagnostics: r.diagnostics, written: r.written, conflicts: r.conflicts };
   }
   const serviceName = options.serviceName ?? serviceNameFrom(basename(dir));
   const files = templateFiles(kind, { serviceName, title: titleOf(serviceName) || 'My Service', ids: [randomUUID(), randomUUID(), randomUUID()] });
