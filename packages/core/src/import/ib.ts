@@ -55,6 +55,18 @@ export interface IbImportResult {
   diagnostics: Diagnostic[];
 }
 
+/** A name from the input for messages, whatever its type. */
+function label(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  try {
+    return JSON.stringify(v) ?? String(typeof v);
+  } catch {
+    return typeof v;
+  }
+}
+/** A directory name made from an input name (plan names are Latin letters and `_` when valid). */
+const segment = (v: unknown): string => (typeof v === 'string' && /^[A-Za-z0-9_.-]+$/.test(v) && v !== '.' && v !== '..' ? v : label(v).replace(/[^A-Za-z0-9_-]+/g, '_') || 'plan');
+
 const base64 = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('base64') : null);
 const sorted = (v: unknown) => (Array.isArray(v) ? [...v].map(String).sort() : v);
 
@@ -119,7 +131,7 @@ export function canonicalPackage(s: ServiceModel, corrections?: CanonicalCorrect
     const effective: Record<string, unknown> = {};
     for (const po of Array.isArray(p.options) ? p.options : []) {
       if (used.includes(po.name)) effective[po.name] = optionCanon(po.option);
-      else if (po.patch) note('IB-065', po.span, `Plan "${p.name}": the parameters_patch of option "${po.name}", which the plan does not use, is dropped (it changes nothing).`);
+      else if (po.patch) note('IB-065', po.span, `Plan ${label(p.name)}: the parameters_patch of option "${po.name}", which the plan does not use, is dropped (it changes nothing).`);
     }
     const billing = isPlainObject(p.billing) ? (p.billing as unknown as Record<string, unknown>) : {};
     const postpaid = (Array.isArray(p.options) ? p.options : []).filter((o) => used.includes(o.name) && Array.isArray(o.option?.actions) && o.option.actions.length === 1 && o.option.actions[0] === 'resource_usages');
@@ -131,7 +143,7 @@ export function canonicalPackage(s: ServiceModel, corrections?: CanonicalCorrect
       flat = canonicalPeriod(flat);
     }
     if (flat === undefined && prepaid) {
-      note('G-05', p.billing?.span ?? p.span, `The prepaid plan "${p.name}" gets billing_cycle_flat "${DEFAULT_PERIOD}" (the documented default, always emitted).`);
+      note('G-05', p.billing?.span ?? p.span, `The prepaid plan ${label(p.name)} gets billing_cycle_flat "${DEFAULT_PERIOD}" (the documented default, always emitted).`);
       flat = DEFAULT_PERIOD;
     }
     const files: Record<string, unknown> = {};
@@ -140,9 +152,9 @@ export function canonicalPackage(s: ServiceModel, corrections?: CanonicalCorrect
       if (f.path === 'settings.yaml') settingsBytes = f.bytes;
       else files[f.path] = base64(f.bytes);
     }
-    const settings = settingsOf(settingsBytes, `plans/${p.name}/deployment/settings.yaml`);
-    if (!settings.present) note('H-12', p.span, `Plan "${p.name}" gets deployment/settings.yaml with preset: ${DEFAULT_PRESET} (vkmp always pins the preset).`);
-    else if (!settings.presetGiven) note('H-12', p.span, `Plan "${p.name}": settings.yaml gets preset: ${DEFAULT_PRESET} (vkmp always pins the preset).`);
+    const settings = settingsOf(settingsBytes, `plans/${segment(p.name)}/deployment/settings.yaml`);
+    if (!settings.present) note('H-12', p.span, `Plan ${label(p.name)} gets deployment/settings.yaml with preset: ${DEFAULT_PRESET} (vkmp always pins the preset).`);
+    else if (!settings.presetGiven) note('H-12', p.span, `Plan ${label(p.name)}: settings.yaml gets preset: ${DEFAULT_PRESET} (vkmp always pins the preset).`);
     return {
       id: p.id,
       revision: p.revision,
@@ -254,7 +266,7 @@ class PackageWriter extends DslWriter {
       return undefined;
     }
     const extra = Object.keys(raw).filter((k) => !ENTITY_KEYS[kind as string]!.includes(k));
-    if (extra.length) this.r.inexpressible(where, `The ${kind} entity's keys ${extra.map((k) => `"${k}"`).join(', ')} cannot be expressed (entity.${ctor.split('.')[1]} takes ${ENTITY_KEYS[kind as string]!.slice(1).join(', ')}).`);
+    if (extra.length) this.r.inexpressible(where, `The ${kind as string} entity's keys ${extra.map((k) => `"${k}"`).join(', ')} cannot be expressed (entity.${ctor.split('.')[1]} takes ${ENTITY_KEYS[kind as string]!.slice(1).join(', ')}).`);
     this.imports.add('entity');
     const props: Prop[] = [];
     if (e.description !== undefined) props.push(prop('description', json(e.description)));
@@ -262,9 +274,9 @@ class PackageWriter extends DslWriter {
       const w = this.whenExpr(e.when, () => e.when?.span ?? where, 'IB-080');
       if (w) props.push(prop('when', w));
     }
-    const count = e.count !== undefined ? this.operand(e.count, 'number', where, `The ${kind} count`) : undefined;
+    const count = e.count !== undefined ? this.operand(e.count, 'number', where, `The ${kind as string} count`) : undefined;
     if (count) props.push(prop('count', count));
-    else if (e.count === undefined) this.r.inexpressible(where, `The ${kind} entity has no count (IB-083); entity.${ctor.split('.')[1]} requires one.`);
+    else if (e.count === undefined) this.r.inexpressible(where, `The ${kind as string} entity has no count (IB-083); entity.${ctor.split('.')[1]} requires one.`);
     if (kind === 'vm') {
       const flavor = e.flavor !== undefined ? this.operand(e.flavor, 'string', where, 'The VM flavor') : undefined;
       if (flavor) props.push(prop('flavor', flavor));
@@ -295,12 +307,12 @@ class PackageWriter extends DslWriter {
   private deployment(plan: PlanModel): Expr {
     const files = (plan.deployment ?? []).filter((f) => f.path !== 'settings.yaml');
     const nested = files.filter((f) => f.path.includes('/'));
-    for (const f of nested) this.r.inexpressible(f.span ?? plan.span, `Plan "${plan.name}": deployment/${f.path} is in a subdirectory; the DSL's deployment is one flat directory.`);
+    for (const f of nested) this.r.inexpressible(f.span ?? plan.span, `Plan ${label(plan.name)}: deployment/${f.path} is in a subdirectory; the DSL's deployment is one flat directory.`);
     const flat = files.filter((f) => !f.path.includes('/'));
-    for (const f of flat) this.files.set(`${this.dir}/terraform/${plan.name}/${f.path}`, f.bytes);
+    for (const f of flat) this.files.set(`${this.dir}/terraform/${segment(plan.name)}/${f.path}`, f.bytes);
     const props: Prop[] = [];
-    if (flat.length && flat.every((f) => f.path.endsWith('.tf'))) props.push(prop('terraform', call('file', [str(`./terraform/${plan.name}`)])));
-    else props.push(prop('terraform', arr(flat.map((f) => call('file', [str(`./terraform/${plan.name}/${f.path}`)])))));
+    if (flat.length && flat.every((f) => f.path.endsWith('.tf'))) props.push(prop('terraform', call('file', [str(`./terraform/${segment(plan.name)}`)])));
+    else props.push(prop('terraform', arr(flat.map((f) => call('file', [str(`./terraform/${segment(plan.name)}/${f.path}`)])))));
     const settingsFile = (plan.deployment ?? []).find((f) => f.path === 'settings.yaml');
     if (settingsFile) {
       const s = settingsOf(settingsFile.bytes, settingsFile.span?.file ?? 'settings.yaml');
@@ -308,9 +320,9 @@ class PackageWriter extends DslWriter {
       if (s.presetGiven) sp.push(prop('preset', json(s.preset)));
       if (s.retry !== undefined) {
         if (typeof s.retry === 'boolean') sp.push(prop('retry', json(s.retry)));
-        else this.r.inexpressible(settingsFile.span ?? plan.span, `Plan "${plan.name}": settings.yaml retry ${JSON.stringify(s.retry)} cannot be expressed (yes or no, IB-109).`);
+        else this.r.inexpressible(settingsFile.span ?? plan.span, `Plan ${label(plan.name)}: settings.yaml retry ${JSON.stringify(s.retry)} cannot be expressed (yes or no, IB-109).`);
       }
-      if (s.extra) this.r.inexpressible(settingsFile.span ?? plan.span, `Plan "${plan.name}": settings.yaml keys ${Object.keys(s.extra).map((k) => `"${k}"`).join(', ')} cannot be expressed (preset and retry, IB-107).`);
+      if (s.extra) this.r.inexpressible(settingsFile.span ?? plan.span, `Plan ${label(plan.name)}: settings.yaml keys ${Object.keys(s.extra).map((k) => `"${k}"`).join(', ')} cannot be expressed (preset and retry, IB-107).`);
       if (sp.length) props.push(prop('settings', obj(sp)));
     }
     return obj(props);
@@ -329,21 +341,21 @@ class PackageWriter extends DslWriter {
       const bp: Prop[] = [prop('cost', json(b.cost))];
       if (b.refundable !== undefined) bp.push(prop('refundable', json(b.refundable)));
       if (b.billing_cycle_flat !== undefined) bp.push(prop('period', typeof b.billing_cycle_flat === 'string' && parsePeriod(b.billing_cycle_flat) ? str(canonicalPeriod(b.billing_cycle_flat)) : json(b.billing_cycle_flat)));
-      if (b.billing_cycle_step !== undefined) this.r.inexpressible(b.fieldSpans?.billing_cycle_step ?? plan.span, `Plan "${plan.name}": billing.billing_cycle_step is SaaS-only (IB-063); the image-based DSL has no usage period.`);
-      for (const k of Object.keys(b.extra ?? {})) this.r.inexpressible(b.fieldSpans?.[k] ?? plan.span, `Plan "${plan.name}": billing.${k} is not documented and the DSL has no escape hatch inside billing.`);
+      if (b.billing_cycle_step !== undefined) this.r.inexpressible(b.fieldSpans?.billing_cycle_step ?? plan.span, `Plan ${label(plan.name)}: billing.billing_cycle_step is SaaS-only (IB-063); the image-based DSL has no usage period.`);
+      for (const k of Object.keys(b.extra ?? {})) this.r.inexpressible(b.fieldSpans?.[k] ?? plan.span, `Plan ${label(plan.name)}: billing.${k} is not documented and the DSL has no escape hatch inside billing.`);
       props.push(prop('billing', obj(bp)));
     } else props.push(prop('billing', json(b)));
     const wizard = this.wizardExpr(Array.isArray(plan.display?.pages) ? plan.display.pages : [], uses, (node) => node?.span ?? plan.display?.span ?? plan.span, 'IB-080');
     if (wizard) props.push(prop('wizard', wizard));
     const shown = new Set(usedNames({ ...plan, resource_usages: [] }));
     for (const n of Array.isArray(plan.resource_usages) ? plan.resource_usages : []) {
-      if (!shown.has(n)) this.r.inexpressible(plan.fieldSpans?.resource_usages ?? plan.span, `Plan "${plan.name}": the postpaid option "${n}" is in resource_usages but not in the wizard (IB-072); the DSL derives resource_usages from the wizard.`);
+      if (!shown.has(n)) this.r.inexpressible(plan.fieldSpans?.resource_usages ?? plan.span, `Plan ${label(plan.name)}: the postpaid option "${n}" is in resource_usages but not in the wizard (IB-072); the DSL derives resource_usages from the wizard.`);
     }
     props.push(prop('entities', arr((Array.isArray(plan.entities) ? plan.entities : []).map((e) => this.entityExpr(e, plan)).filter((e): e is Expr => e !== undefined))));
     props.push(prop('deployment', this.deployment(plan)));
     if (plan.extra && Object.keys(plan.extra).length) {
       props.push(prop('raw', json(plan.extra)));
-      this.r.raw(plan.span, `Plan "${plan.name}"`, Object.keys(plan.extra));
+      this.r.raw(plan.span, `Plan ${label(plan.name)}`, Object.keys(plan.extra));
     }
     return call('ib.plan', [obj(props, true)]);
   }
@@ -371,7 +383,7 @@ class PackageWriter extends DslWriter {
         }
         const m = this.map(po.option, po.span, seen);
         if (!m.spec || (m.inexpressible.length && !this.lossy)) continue;
-        uses.set(po.name, this.useOf(po.name, m.spec, `plan "${plan.name}"`, po.span));
+        uses.set(po.name, this.useOf(po.name, m.spec, `plan ${label(plan.name)}`, po.span));
       }
       return uses;
     });

@@ -128,6 +128,9 @@ function classify(o: OptionModel): Ctor | string {
   const s = o.schema as unknown;
   if (!isPlainObject(s)) return 'its schema is not an object';
   const type = s.type;
+  if (!Array.isArray(o.actions) || !o.actions.every((a) => a === 'create' || a === 'update' || a === 'resource_usages') || new Set(o.actions).size !== o.actions.length) {
+    return `actions ${JSON.stringify(o.actions)} (a list of create/update, or [resource_usages])`;
+  }
   if (o.actions.includes('resource_usages')) {
     if (o.actions.length !== 1) return 'it is in resource_usages and also in create/update';
     if (type === 'integer') return 'postpaid.integer';
