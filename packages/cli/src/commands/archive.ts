@@ -4,7 +4,7 @@
  * success; 404 means the id + revision is unknown. The service may also be named by its
  * SERVICE_NAME when run inside a project.
  */
-import { compileProject, findConfig } from '@vkmp/core';
+import { compileProject, findConfig } from '../../../core/src/cli-index.js';
 import { UUID_RE } from '@vkmp/infra-api';
 import { failure, makeClient, makeOutput, reportFailure, resolveTarget, tokenFromEnv, type TargetFlags } from './deploy.js';
 

@@ -14,7 +14,7 @@ import pc from 'picocolors';
 import {
   buildProject, planDeploy, runDeploy, sortDiagnostics,
   type Diagnostic, type DeployEvent, type DeployPlan, type DeployUnitPlan, type DeployUnitResult, type PackageUploader,
-} from '@vkmp/core';
+} from '../../../core/src/cli-index.js';
 import {
   DEFAULT_HOST, InfraApiClient, InfraApiError, MissingSecretError, Secret, TOKEN_ENV, describeRetry, redact, resolveBaseUrl,
   type InfraApiClientOptions, type TokenKind,

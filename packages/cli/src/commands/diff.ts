@@ -11,7 +11,7 @@ import {
   applyRevisionBumps, BaselineError, changeSetJson, checkRevisions, compileProject, DeployedStateError, diffModels, findConfig, loadBaseline, loadLedger,
   normalizeProject, parseBaselineSpec, readArtifactTree, renderChangeSetMarkdown, renderChangeSetText, sortDiagnostics,
   type BumpResult, type ChangeSet, type Diagnostic, type ProjectModel, type RevisionReport,
-} from '@vkmp/core';
+} from '../../../core/src/cli-index.js';
 import { jsonDocument, printDiagnostics, summary } from '../render.js';
 
 export interface DiffFlags {

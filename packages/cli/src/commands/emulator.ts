@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { packageZipReaderAvailable, validatePackageZip } from '@vkmp/core';
+import { packageZipReaderAvailable, validatePackageZip } from '../../../core/src/cli-index.js';
 import { minimalValidatePackage, startEmulator, TOKEN_ENV, type PackageValidator, type TokenKind } from '@vkmp/infra-api';
 import { failure, makeOutput, rel, reportFailure } from './deploy.js';
 

@@ -3,7 +3,7 @@
  * `GET …/logs/instance/<uuid>` with `x-auth-token` (a Keystone API token from VKMP_AUTH_TOKEN).
  */
 import pc from 'picocolors';
-import { compileProject, findConfig } from '@vkmp/core';
+import { compileProject, findConfig } from '../../../core/src/cli-index.js';
 import { UUID_RE, type InstanceLogEntry } from '@vkmp/infra-api';
 import { failure, makeClient, makeOutput, reportFailure, resolveTarget, tokenFromEnv, type Output, type TargetFlags } from './deploy.js';
 

@@ -8,7 +8,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import {
   BaselineError, buildProject, DeployedStateError, findConfig, readArtifactTree, readDeployedState, sortDiagnostics, stateFromModel, writeDeployedState,
   type DeployedState, type Diagnostic, type ProjectModel,
-} from '@vkmp/core';
+} from '../../../core/src/cli-index.js';
 import { jsonDocument, printDiagnostics, summary } from '../render.js';
 
 export interface StateRecordFlags {

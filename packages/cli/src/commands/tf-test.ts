@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pc from 'picocolors';
-import { compileProject, prepareTerraformTest, sortDiagnostics } from '@vkmp/core';
+import { compileProject, prepareTerraformTest, sortDiagnostics } from '../../../core/src/cli-index.js';
 import { InfraApiError, type InfraApiClient, type InstanceLogEntry, type TestObjectStatus } from '@vkmp/infra-api';
 import { summary } from '../render.js';
 import { CommandFailure, failure, makeClient, makeOutput, reportFailure, resolveTarget, tokenFromEnv, type Output, type TargetFlags } from './deploy.js';

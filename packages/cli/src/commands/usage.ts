@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import {
   checkUsagePush, checkUsageReport, compileProject, hasErrors, readSaasCatalogFile, readUsageReportFile, sortDiagnostics,
   type CatalogModel, type Diagnostic, type Span,
-} from '@vkmp/core';
+} from '../../../core/src/cli-index.js';
 import type { UsageReport } from '@vkmp/infra-api';
 import { summary } from '../render.js';
 import { CommandFailure, failure, makeClient, makeOutput, rel, reportFailure, resolveTarget, tokenFromEnv, type Output, type TargetFlags } from './deploy.js';

@@ -1,5 +1,6 @@
 /** `vkmp validate <path...>`: lint hand-written catalogs and packages with every rule. */
 import { validateArtifacts } from '../../../core/src/pipeline.js';
+import '../../../core/src/usage/index.js'; // registers the pull-report reader and its rules
 import { jsonDocument, printDiagnostics, summary } from '../render.js';
 
 export async function validateCommand(paths: string[], flags: { json?: boolean }): Promise<number> {
